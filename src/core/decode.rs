@@ -1,0 +1,377 @@
+//! JSON text -> wire DTOs -> validated domain types.
+//!
+//! Policy: a document whose identity cannot be established (bad JSON, a run
+//! without a valid id or start time) is an error with a message that says
+//! where and why. A single bad row (an execution with an unparseable time) is
+//! dropped and reported in `warnings`, so one broken row never hides a run.
+
+use super::model::*;
+use super::wire::*;
+use chrono::{DateTime, Duration, Utc};
+use serde::de::DeserializeOwned;
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodeError {
+    /// Which document: "run 2f3a…", "environments list".
+    pub what: String,
+    pub message: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "The {} could not be read: {}", self.what, self.message)
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, DecodeError> {
+    serde_json::from_str(text).map_err(|e| DecodeError {
+        what: what.to_string(),
+        message: format!("invalid JSON ({e})"),
+    })
+}
+
+pub fn parse_time(field: &str, s: &str) -> Result<Time, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("{field}: {s:?} is not an RFC 3339 time"))
+}
+
+fn parse_opt_time(field: &str, s: &Option<String>) -> Result<Option<Time>, String> {
+    match s {
+        None => Ok(None),
+        Some(s) if s.trim().is_empty() => Ok(None),
+        Some(s) => parse_time(field, s).map(Some),
+    }
+}
+
+fn parse_opt_id(field: &str, s: &Option<String>) -> Result<Option<RunId>, String> {
+    match s {
+        None => Ok(None),
+        Some(s) if s.trim().is_empty() => Ok(None),
+        Some(s) => RunId::parse(s).map(Some).map_err(|e| format!("{field}: {e}")),
+    }
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+/// Duration from start/end when both are known, else the API's `duration_ms`.
+fn duration_of(start: Option<Time>, end: Option<Time>, ms: Option<i64>) -> Option<Duration> {
+    match (start, end) {
+        (Some(s), Some(e)) if e >= s => Some(e - s),
+        _ => ms.filter(|m| *m >= 0).map(Duration::milliseconds),
+    }
+}
+
+pub fn activity_from_dto(d: &ActivityDto) -> Result<Activity, String> {
+    let id = RunId::parse(&d.id).map_err(|e| format!("id: {e}"))?;
+    let start = parse_time("start", &d.start)?;
+    let end = parse_opt_time("end", &d.end)?;
+    let kind = match d.kind.to_ascii_lowercase().as_str() {
+        "run" => ActivityKind::Run,
+        "plan" => ActivityKind::Plan,
+        _ => ActivityKind::Other(d.kind.clone()),
+    };
+    Ok(Activity {
+        id,
+        kind,
+        status: Status::from_wire(&d.status),
+        start,
+        end,
+        duration: duration_of(Some(start), end, d.duration_ms),
+        cost: d.cost.filter(|c| c.is_finite()),
+    })
+}
+
+pub fn decode_environments(text: &str) -> Result<Vec<Environment>, DecodeError> {
+    let doc: EnvironmentsDoc = parse_json("environments list", text)?;
+    let err = |message: String| DecodeError {
+        what: "environments list".into(),
+        message,
+    };
+    let mut out = Vec::with_capacity(doc.environments.len());
+    for (i, e) in doc.environments.into_iter().enumerate() {
+        if e.name.trim().is_empty() {
+            return Err(err(format!("environments[{i}] has no name")));
+        }
+        let kind = match e.kind.to_ascii_lowercase().as_str() {
+            "prod" | "production" => EnvKind::Prod,
+            "dev" | "development" => EnvKind::Dev,
+            _ => EnvKind::Other(e.kind.clone()),
+        };
+        // A broken last-run summary should not hide the environment itself.
+        let last_run = e.last_run.as_ref().and_then(|a| activity_from_dto(a).ok());
+        let last_plan = e.last_plan.as_ref().and_then(|a| activity_from_dto(a).ok());
+        out.push(Environment {
+            name: e.name,
+            kind,
+            model_count: e.model_count,
+            last_run,
+            last_plan,
+        });
+    }
+    Ok(out)
+}
+
+pub fn decode_activity(text: &str) -> Result<EnvironmentActivity, DecodeError> {
+    let doc: ActivityDoc = parse_json("recent activity", text)?;
+    let mut warnings = Vec::new();
+    let mut activity = Vec::with_capacity(doc.activity.len());
+    for (i, a) in doc.activity.iter().enumerate() {
+        match activity_from_dto(a) {
+            Ok(a) => activity.push(a),
+            Err(e) => warnings.push(format!("activity[{i}] skipped: {e}")),
+        }
+    }
+    Ok(EnvironmentActivity {
+        environment: doc.environment,
+        activity,
+        warnings,
+    })
+}
+
+fn execution_from_dto(d: ExecutionDto) -> Result<Execution, String> {
+    if d.model.trim().is_empty() {
+        return Err("model name is empty".into());
+    }
+    let start = parse_opt_time("start", &d.start)?;
+    let end = parse_opt_time("end", &d.end)?;
+    Ok(Execution {
+        status: Status::from_wire(&d.status),
+        duration: duration_of(start, end, d.duration_ms),
+        start,
+        end,
+        interval_start: parse_opt_time("interval_start", &d.interval_start)?,
+        interval_end: parse_opt_time("interval_end", &d.interval_end)?,
+        error: non_empty(d.error),
+        log_id: non_empty(d.log_id),
+        model: d.model,
+    })
+}
+
+fn audit_from_dto(d: AuditDto) -> Result<Audit, String> {
+    if d.name.trim().is_empty() {
+        return Err("audit name is empty".into());
+    }
+    Ok(Audit {
+        status: Status::from_wire(&d.status),
+        blocking: d.blocking,
+        failing_rows: d.failing_rows,
+        start: parse_opt_time("start", &d.start)?,
+        end: parse_opt_time("end", &d.end)?,
+        interval_start: parse_opt_time("interval_start", &d.interval_start)?,
+        interval_end: parse_opt_time("interval_end", &d.interval_end)?,
+        error: non_empty(d.error),
+        log_id: non_empty(d.log_id),
+        name: d.name,
+        model: d.model,
+    })
+}
+
+fn model_from_dto(d: ModelDto) -> Result<Model, String> {
+    if d.name.trim().is_empty() {
+        return Err("model name is empty".into());
+    }
+    let mut intervals = Vec::with_capacity(d.intervals.len());
+    for (i, iv) in d.intervals.iter().enumerate() {
+        let start = parse_time(&format!("intervals[{i}].start"), &iv.start)?;
+        let end = parse_time(&format!("intervals[{i}].end"), &iv.end)?;
+        intervals.push(Interval { start, end });
+    }
+    Ok(Model {
+        name: d.name,
+        kind: if d.kind.is_empty() {
+            "UNKNOWN".into()
+        } else {
+            d.kind
+        },
+        cron: non_empty(d.cron),
+        interval_unit: non_empty(d.interval_unit),
+        dialect: non_empty(d.dialect),
+        owner: non_empty(d.owner),
+        upstream: d.upstream,
+        definition: non_empty(d.definition),
+        columns: d
+            .columns
+            .into_iter()
+            .map(|c| Column {
+                name: c.name,
+                data_type: c.data_type,
+                description: non_empty(c.description),
+            })
+            .collect(),
+        intervals,
+    })
+}
+
+fn plan_from_dto(d: PlanChangeDto) -> Result<PlanChange, String> {
+    Ok(PlanChange {
+        plan_id: parse_opt_id("plan_id", &d.plan_id)?,
+        applied_at: parse_opt_time("applied_at", &d.applied_at)?,
+        added: d.added,
+        removed: d.removed,
+        directly_modified: d.directly_modified,
+        indirectly_modified: d.indirectly_modified,
+    })
+}
+
+/// Converts each row, keeping the good ones and describing the bad ones.
+fn rows<D, T>(
+    label: &str,
+    items: Vec<D>,
+    convert: impl Fn(D) -> Result<T, String>,
+    warnings: &mut Vec<String>,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        match convert(item) {
+            Ok(v) => out.push(v),
+            Err(e) => warnings.push(format!("{label}[{i}] skipped: {e}")),
+        }
+    }
+    out
+}
+
+pub fn run_from_doc(doc: RunDoc) -> Result<Run, DecodeError> {
+    let what = format!("run {}", doc.id);
+    let err = |message: String| DecodeError {
+        what: what.clone(),
+        message,
+    };
+    let id = RunId::parse(&doc.id).map_err(|e| err(format!("id: {e}")))?;
+    let start = parse_time("start", &doc.start).map_err(err)?;
+    let end = parse_opt_time("end", &doc.end).map_err(err)?;
+    let mut warnings = Vec::new();
+    // Links and metadata degrade gracefully: a bad neighbour id only loses the link.
+    let previous_run_id = parse_opt_id("previous_run_id", &doc.previous_run_id)
+        .unwrap_or_else(|e| {
+            warnings.push(e);
+            None
+        });
+    let next_run_id = parse_opt_id("next_run_id", &doc.next_run_id).unwrap_or_else(|e| {
+        warnings.push(e);
+        None
+    });
+    let refreshed_at = parse_opt_time("refreshed_at", &doc.refreshed_at).unwrap_or_else(|e| {
+        warnings.push(e);
+        None
+    });
+    let changes = rows(
+        "changes_since_previous",
+        doc.changes_since_previous,
+        plan_from_dto,
+        &mut warnings,
+    );
+    let executions = rows("executions", doc.executions, execution_from_dto, &mut warnings);
+    let audits = rows("audits", doc.audits, audit_from_dto, &mut warnings);
+    let models = rows("models", doc.models, model_from_dto, &mut warnings);
+    Ok(Run {
+        id,
+        environment: doc.environment,
+        status: Status::from_wire(&doc.status),
+        refreshed_at,
+        start,
+        end,
+        previous_run_id,
+        next_run_id,
+        changes,
+        executions,
+        audits,
+        models,
+        warnings,
+    })
+}
+
+pub fn decode_run(text: &str) -> Result<Run, DecodeError> {
+    run_from_doc(parse_json("run", text)?)
+}
+
+pub fn decode_log(text: &str) -> Result<Log, DecodeError> {
+    let doc: LogDoc = parse_json("log", text)?;
+    let lines = doc
+        .lines
+        .into_iter()
+        .map(|l| LogLine {
+            // A line with an unreadable timestamp or level still shows its message.
+            at: l.at.as_deref().and_then(|s| parse_time("at", s).ok()),
+            level: LogLevel::from_wire(&l.level).unwrap_or(LogLevel::Info),
+            message: l.message,
+        })
+        .collect();
+    Ok(Log { id: doc.id, lines })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn unknown_fields_are_ignored_and_unknown_status_kept() {
+        let text = format!(
+            r#"{{"id":"{ID}","environment":"prod","status":"exploded","start":"2026-11-20T00:00:00Z",
+               "surprise":{{"x":1}},
+               "executions":[{{"model":"a.b","status":"weird","start":"2026-11-20T00:00:01Z","end":"2026-11-20T00:00:21Z","extra":true}}]}}"#
+        );
+        let run = decode_run(&text).unwrap();
+        assert_eq!(run.status, Status::Unknown("exploded".into()));
+        assert_eq!(run.status.label(), "Unknown: exploded");
+        assert_eq!(run.executions.len(), 1);
+        assert_eq!(run.executions[0].status, Status::Unknown("weird".into()));
+        assert_eq!(run.executions[0].duration, Some(Duration::seconds(20)));
+        assert!(run.warnings.is_empty());
+    }
+
+    #[test]
+    fn bad_row_is_dropped_with_a_warning() {
+        let text = format!(
+            r#"{{"id":"{ID}","environment":"prod","status":"complete","start":"2026-11-20T00:00:00Z",
+               "executions":[{{"model":"a","status":"complete","start":"yesterday"}},{{"model":"b","status":"complete"}}]}}"#
+        );
+        let run = decode_run(&text).unwrap();
+        assert_eq!(run.executions.len(), 1);
+        assert_eq!(run.executions[0].model, "b");
+        assert_eq!(
+            run.warnings,
+            vec!["executions[0] skipped: start: \"yesterday\" is not an RFC 3339 time".to_string()]
+        );
+    }
+
+    #[test]
+    fn invalid_id_and_bad_json_are_clear_errors() {
+        let e = decode_run(r#"{"id":"xyz","environment":"prod","status":"complete","start":"2026-11-20T00:00:00Z"}"#)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "The run xyz could not be read: id: \"xyz\" is not a 32-character hexadecimal id"
+        );
+        let e = decode_run("<!doctype html>").unwrap_err();
+        assert!(e.to_string().starts_with("The run could not be read: invalid JSON"), "{e}");
+    }
+
+    #[test]
+    fn duration_falls_back_to_duration_ms_and_rejects_negative() {
+        assert_eq!(duration_of(None, None, Some(1500)), Some(Duration::milliseconds(1500)));
+        assert_eq!(duration_of(None, None, Some(-5)), None);
+        let s = parse_time("s", "2026-01-01T00:00:10Z").unwrap();
+        let e = parse_time("e", "2026-01-01T00:00:00Z").unwrap();
+        // end before start: not a real duration; fall back to the API figure.
+        assert_eq!(duration_of(Some(s), Some(e), None), None);
+    }
+
+    #[test]
+    fn log_levels_and_times_degrade_gracefully() {
+        let log = decode_log(
+            r#"{"id":"l1","lines":[{"at":"2026-11-20T00:00:00Z","level":"warning","message":"a"},{"at":"nope","level":"???","message":"b"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(log.lines[0].level, LogLevel::Warn);
+        assert!(log.lines[0].at.is_some());
+        assert_eq!(log.lines[1].level, LogLevel::Info);
+        assert_eq!(log.lines[1].at, None);
+        assert_eq!(log.lines[1].message, "b");
+    }
+}

@@ -1,0 +1,159 @@
+//! Human formatting of durations, relative times and timestamps.
+//! The clock is always an argument: nothing here reads the current time.
+
+use super::model::Time;
+use chrono::Duration;
+
+/// "450 ms", "20 s", "2 min 5 s", "1 h 3 min", "3 d 4 h".
+///
+/// Two units at most; the smaller one is dropped when it is zero.
+/// Seconds are whole (rounded down) from one second upwards.
+pub fn human_duration(d: Duration) -> String {
+    let ms = d.num_milliseconds();
+    if ms < 0 {
+        return format!("-{}", human_duration(-d));
+    }
+    if ms < 1000 {
+        return format!("{ms} ms");
+    }
+    let s = ms / 1000;
+    let pair = |big: i64, big_u: &str, small: i64, small_u: &str| {
+        if small == 0 {
+            format!("{big} {big_u}")
+        } else {
+            format!("{big} {big_u} {small} {small_u}")
+        }
+    };
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3599 => pair(s / 60, "min", s % 60, "s"),
+        3600..=86_399 => pair(s / 3600, "h", (s % 3600) / 60, "min"),
+        _ => pair(s / 86_400, "d", (s % 86_400) / 3600, "h"),
+    }
+}
+
+/// "just now", "5 minutes ago", "4 days ago", "in 2 hours".
+///
+/// Thresholds: under 45 s is "just now"; then minutes up to 45 min, hours up
+/// to 22 h, days up to 26 days, months (30 days) up to 11 months, then years
+/// (365 days). Counts are rounded to the nearest unit, with a minimum of one.
+pub fn relative_time(then: Time, now: Time) -> String {
+    let secs = (now - then).num_seconds();
+    let future = secs < 0;
+    let a = secs.unsigned_abs() as f64;
+    let (n, unit) = if a < 45.0 {
+        return "just now".into();
+    } else if a < 45.0 * 60.0 {
+        ((a / 60.0).round().max(1.0), "minute")
+    } else if a < 22.0 * 3600.0 {
+        ((a / 3600.0).round().max(1.0), "hour")
+    } else if a < 26.0 * 86_400.0 {
+        ((a / 86_400.0).round().max(1.0), "day")
+    } else if a < 320.0 * 86_400.0 {
+        ((a / (30.0 * 86_400.0)).round().max(1.0), "month")
+    } else {
+        ((a / (365.0 * 86_400.0)).round().max(1.0), "year")
+    };
+    let n = n as i64;
+    let unit = if n == 1 {
+        unit.to_string()
+    } else {
+        format!("{unit}s")
+    };
+    if future {
+        format!("in {n} {unit}")
+    } else {
+        format!("{n} {unit} ago")
+    }
+}
+
+/// Date part, "2026-11-25", in UTC.
+pub fn date_utc(t: Time) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+/// Clock part, "06:00:20", in UTC.
+pub fn clock_utc(t: Time) -> String {
+    t.format("%H:%M:%S").to_string()
+}
+
+/// "2026-11-25 06:00:20".
+pub fn timestamp_utc(t: Time) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Cost in the warehouse's currency units: "0.00", "<0.01", "1.25".
+pub fn cost(c: f64) -> String {
+    if c > 0.0 && c < 0.01 {
+        "<0.01".into()
+    } else {
+        format!("{c:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::decode::parse_time;
+
+    fn t(s: &str) -> Time {
+        parse_time("t", s).unwrap()
+    }
+
+    #[test]
+    fn durations() {
+        let cases = [
+            (0, "0 ms"),
+            (450, "450 ms"),
+            (999, "999 ms"),
+            (1_000, "1 s"),
+            (20_000, "20 s"),
+            (59_999, "59 s"),
+            (60_000, "1 min"),
+            (125_000, "2 min 5 s"),
+            (3_600_000, "1 h"),
+            (3_780_000, "1 h 3 min"),
+            (3_789_000, "1 h 3 min"),
+            (86_400_000, "1 d"),
+            (100_800_000, "1 d 4 h"),
+            (-20_000, "-20 s"),
+        ];
+        for (ms, want) in cases {
+            assert_eq!(human_duration(Duration::milliseconds(ms)), want, "{ms} ms");
+        }
+    }
+
+    #[test]
+    fn relative_times() {
+        let now = t("2026-11-26T12:00:00Z");
+        let cases = [
+            ("2026-11-26T12:00:00Z", "just now"),
+            ("2026-11-26T11:59:16Z", "just now"),
+            ("2026-11-26T11:59:15Z", "1 minute ago"),
+            ("2026-11-26T11:55:00Z", "5 minutes ago"),
+            ("2026-11-26T11:15:01Z", "45 minutes ago"),
+            ("2026-11-26T11:15:00Z", "1 hour ago"),
+            ("2026-11-26T09:00:00Z", "3 hours ago"),
+            ("2026-11-25T14:00:01Z", "22 hours ago"),
+            ("2026-11-25T14:00:00Z", "1 day ago"),
+            ("2026-11-22T12:00:00Z", "4 days ago"),
+            ("2026-10-01T12:00:00Z", "2 months ago"),
+            ("2024-11-26T12:00:00Z", "2 years ago"),
+            ("2026-11-26T14:00:00Z", "in 2 hours"),
+        ];
+        for (then, want) in cases {
+            assert_eq!(relative_time(t(then), now), want, "{then}");
+        }
+    }
+
+    #[test]
+    fn timestamps_and_costs() {
+        let x = t("2026-11-25T06:00:20+02:00");
+        assert_eq!(date_utc(x), "2026-11-25");
+        assert_eq!(clock_utc(x), "04:00:20");
+        assert_eq!(timestamp_utc(x), "2026-11-25 04:00:20");
+        assert_eq!(cost(0.0), "0.00");
+        assert_eq!(cost(0.004), "<0.01");
+        assert_eq!(cost(1.254), "1.25");
+    }
+}

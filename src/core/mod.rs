@@ -1,0 +1,15 @@
+//! The pure core of runlens: domain types, decoding, formatting, table
+//! queries, change summaries and URL state.
+//!
+//! Invariant: nothing under `core` imports `leptos`, `web_sys`, `gloo` or
+//! `wasm_bindgen`, and nothing reads the clock; `tests/core_is_pure.rs`
+//! enforces the first half, function signatures the second.
+
+pub mod changes;
+pub mod decode;
+pub mod format;
+pub mod model;
+pub mod route;
+pub mod table;
+pub mod virtual_list;
+pub mod wire;

@@ -1,0 +1,312 @@
+//! Validated domain types. Everything the UI renders is one of these; the wire
+//! format lives in [`crate::core::wire`] and is converted by [`crate::core::decode`].
+
+use chrono::{DateTime, Duration, Utc};
+use std::fmt;
+
+pub type Time = DateTime<Utc>;
+
+/// Status of a run, plan, model execution or audit.
+///
+/// Unknown statuses from the API are kept verbatim and shown as such.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Failed,
+    InProgress,
+    Pending,
+    Complete,
+    Skipped,
+    NotScheduled,
+    Unknown(String),
+}
+
+impl Status {
+    /// The statuses the app knows, in the order chips and legends show them.
+    pub const KNOWN: [Status; 6] = [
+        Status::Complete,
+        Status::Failed,
+        Status::InProgress,
+        Status::Pending,
+        Status::Skipped,
+        Status::NotScheduled,
+    ];
+
+    pub fn from_wire(s: &str) -> Status {
+        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "complete" | "completed" | "success" | "succeeded" => Status::Complete,
+            "failed" | "failure" | "error" => Status::Failed,
+            "in_progress" | "running" => Status::InProgress,
+            "pending" | "queued" => Status::Pending,
+            "skipped" => Status::Skipped,
+            "not_scheduled" => Status::NotScheduled,
+            _ => Status::Unknown(s.to_string()),
+        }
+    }
+
+    /// Stable key used on the wire and in URLs (`?status=failed,skipped`).
+    pub fn key(&self) -> &str {
+        match self {
+            Status::Complete => "complete",
+            Status::Failed => "failed",
+            Status::InProgress => "in_progress",
+            Status::Pending => "pending",
+            Status::Skipped => "skipped",
+            Status::NotScheduled => "not_scheduled",
+            Status::Unknown(s) => s.as_str(),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Status::Complete => "Complete".into(),
+            Status::Failed => "Failed".into(),
+            Status::InProgress => "In progress".into(),
+            Status::Pending => "Pending".into(),
+            Status::Skipped => "Skipped".into(),
+            Status::NotScheduled => "Not scheduled".into(),
+            Status::Unknown(s) => format!("Unknown: {s}"),
+        }
+    }
+
+    /// CSS modifier used by status badges (`status--failed`).
+    pub fn css(&self) -> &'static str {
+        match self {
+            Status::Complete => "complete",
+            Status::Failed => "failed",
+            Status::InProgress => "in-progress",
+            Status::Pending => "pending",
+            Status::Skipped => "skipped",
+            Status::NotScheduled => "not-scheduled",
+            Status::Unknown(_) => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+/// A 32-character lowercase hexadecimal identifier of a run or plan.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunId(String);
+
+impl RunId {
+    pub fn parse(s: &str) -> Result<RunId, String> {
+        let t = s.trim();
+        if t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(RunId(t.to_ascii_lowercase()))
+        } else {
+            Err(format!("{s:?} is not a 32-character hexadecimal id"))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// `72a53e65…538102db`: first and last eight characters.
+    pub fn short(&self) -> String {
+        format!("{}…{}", &self.0[..8], &self.0[24..])
+    }
+}
+
+impl fmt::Display for RunId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvKind {
+    Prod,
+    Dev,
+    Other(String),
+}
+
+impl EnvKind {
+    pub fn label(&self) -> &str {
+        match self {
+            EnvKind::Prod => "prod",
+            EnvKind::Dev => "dev",
+            EnvKind::Other(s) => s,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActivityKind {
+    Run,
+    Plan,
+    Other(String),
+}
+
+impl ActivityKind {
+    pub fn label(&self) -> &str {
+        match self {
+            ActivityKind::Run => "Run",
+            ActivityKind::Plan => "Plan",
+            ActivityKind::Other(s) => s,
+        }
+    }
+}
+
+/// One row of an environment's Recent Activity: a run or a plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Activity {
+    pub id: RunId,
+    pub kind: ActivityKind,
+    pub status: Status,
+    pub start: Time,
+    pub end: Option<Time>,
+    pub duration: Option<Duration>,
+    pub cost: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Environment {
+    pub name: String,
+    pub kind: EnvKind,
+    pub model_count: u32,
+    pub last_run: Option<Activity>,
+    pub last_plan: Option<Activity>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnvironmentActivity {
+    pub environment: String,
+    pub activity: Vec<Activity>,
+    /// Rows the app could not show, with the reason (the rest still render).
+    pub warnings: Vec<String>,
+}
+
+/// A plan applied between the previous run and this one.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PlanChange {
+    pub plan_id: Option<RunId>,
+    pub applied_at: Option<Time>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub directly_modified: Vec<String>,
+    pub indirectly_modified: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Execution {
+    pub model: String,
+    pub status: Status,
+    pub start: Option<Time>,
+    pub end: Option<Time>,
+    pub duration: Option<Duration>,
+    pub interval_start: Option<Time>,
+    pub interval_end: Option<Time>,
+    pub error: Option<String>,
+    pub log_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Audit {
+    pub name: String,
+    pub model: String,
+    pub status: Status,
+    pub blocking: bool,
+    pub failing_rows: Option<u64>,
+    pub start: Option<Time>,
+    pub end: Option<Time>,
+    pub interval_start: Option<Time>,
+    pub interval_end: Option<Time>,
+    pub error: Option<String>,
+    pub log_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub data_type: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interval {
+    pub start: Time,
+    pub end: Time,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub name: String,
+    pub kind: String,
+    pub cron: Option<String>,
+    pub interval_unit: Option<String>,
+    pub dialect: Option<String>,
+    pub owner: Option<String>,
+    pub upstream: Vec<String>,
+    pub definition: Option<String>,
+    pub columns: Vec<Column>,
+    pub intervals: Vec<Interval>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    pub id: RunId,
+    pub environment: String,
+    pub status: Status,
+    pub refreshed_at: Option<Time>,
+    pub start: Time,
+    pub end: Option<Time>,
+    pub previous_run_id: Option<RunId>,
+    pub next_run_id: Option<RunId>,
+    pub changes: Vec<PlanChange>,
+    pub executions: Vec<Execution>,
+    pub audits: Vec<Audit>,
+    pub models: Vec<Model>,
+    /// Rows the app could not show, with the reason (the rest still render).
+    pub warnings: Vec<String>,
+}
+
+impl Run {
+    /// Wall-clock duration; for a run in progress, the time elapsed until `now`.
+    pub fn duration(&self, now: Time) -> Duration {
+        self.end.unwrap_or(now) - self.start
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LogLevel {
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+impl LogLevel {
+    pub fn from_wire(s: &str) -> Option<LogLevel> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "DEBUG" | "TRACE" => Some(LogLevel::Debug),
+            "INFO" => Some(LogLevel::Info),
+            "WARN" | "WARNING" => Some(LogLevel::Warn),
+            "ERROR" | "FATAL" | "CRITICAL" => Some(LogLevel::Error),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "DEBUG",
+            LogLevel::Info => "INFO",
+            LogLevel::Warn => "WARN",
+            LogLevel::Error => "ERROR",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    pub at: Option<Time>,
+    pub level: LogLevel,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Log {
+    pub id: String,
+    pub lines: Vec<LogLine>,
+}

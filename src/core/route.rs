@@ -1,0 +1,170 @@
+//! The app's URLs: paths of every page and the state the run page keeps in
+//! its query string. The Leptos route table (`app::routes`) matches these
+//! same paths; every link in the app is built here.
+
+use super::table::{Sort, TableQuery};
+
+pub fn environments() -> String {
+    "/".to_string()
+}
+
+pub fn environment(env: &str) -> String {
+    format!("/environments/{}", encode(env))
+}
+
+pub fn run(env: &str, run_id: &str) -> String {
+    format!("/environments/{}/runs/{}", encode(env), encode(run_id))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RunTab {
+    #[default]
+    Executions,
+    Audits,
+    Explore,
+}
+
+impl RunTab {
+    pub const ALL: [RunTab; 3] = [RunTab::Executions, RunTab::Audits, RunTab::Explore];
+    pub fn key(self) -> &'static str {
+        match self {
+            RunTab::Executions => "executions",
+            RunTab::Audits => "audits",
+            RunTab::Explore => "explore",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            RunTab::Executions => "Model Executions",
+            RunTab::Audits => "Audits",
+            RunTab::Explore => "Explore Executions",
+        }
+    }
+    pub fn parse(s: &str) -> RunTab {
+        match s {
+            "audits" => RunTab::Audits,
+            "explore" => RunTab::Explore,
+            _ => RunTab::Executions,
+        }
+    }
+}
+
+/// Everything about the run page a user would want to share in a link.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RunView {
+    pub tab: RunTab,
+    /// Model Executions: `q`, `status`, `sort`.
+    pub executions: TableQuery,
+}
+
+fn table_from(get: &impl Fn(&str) -> Option<String>, prefix: &str) -> TableQuery {
+    let key = |k: &str| format!("{prefix}{k}");
+    TableQuery {
+        text: get(&key("q")).unwrap_or_default(),
+        statuses: get(&key("status"))
+            .map(|s| {
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        sort: get(&key("sort")).and_then(|s| Sort::parse(&s)),
+    }
+}
+
+fn table_to(q: &TableQuery, prefix: &str, out: &mut Vec<(String, String)>) {
+    if !q.text.is_empty() {
+        out.push((format!("{prefix}q"), q.text.clone()));
+    }
+    if !q.statuses.is_empty() {
+        out.push((format!("{prefix}status"), q.statuses.join(",")));
+    }
+    if let Some(s) = &q.sort {
+        out.push((format!("{prefix}sort"), s.to_param()));
+    }
+}
+
+impl RunView {
+    /// Reads the view from decoded query parameters.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> RunView {
+        RunView {
+            tab: get("tab").map(|t| RunTab::parse(&t)).unwrap_or_default(),
+            executions: table_from(&get, ""),
+        }
+    }
+
+    /// `?tab=audits&q=orders&status=failed&sort=-duration`, or "" for the default view.
+    pub fn to_query(&self) -> String {
+        let mut pairs = Vec::new();
+        if self.tab != RunTab::Executions {
+            pairs.push(("tab".to_string(), self.tab.key().to_string()));
+        }
+        table_to(&self.executions, "", &mut pairs);
+        query_string(&pairs)
+    }
+}
+
+/// `?k=v&k2=v2` with both sides percent-encoded; "" when empty.
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    format!("?{}", body.join("&"))
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn paths() {
+        assert_eq!(environments(), "/");
+        assert_eq!(environment("prod"), "/environments/prod");
+        assert_eq!(environment("my env/x"), "/environments/my%20env%2Fx");
+        assert_eq!(run("prod", "abc"), "/environments/prod/runs/abc");
+    }
+
+    #[test]
+    fn run_view_round_trips_through_the_query() {
+        let v = RunView {
+            tab: RunTab::Executions,
+            executions: TableQuery {
+                text: "fct orders&x".into(),
+                statuses: vec!["failed".into(), "skipped".into()],
+                sort: Sort::parse("-duration"),
+            },
+        };
+        let q = v.to_query();
+        assert_eq!(q, "?q=fct%20orders%26x&status=failed%2Cskipped&sort=-duration");
+        // What the router hands back after decoding.
+        let decoded: HashMap<&str, &str> =
+            [("q", "fct orders&x"), ("status", "failed,skipped"), ("sort", "-duration")].into();
+        let back = RunView::from_query(|k| decoded.get(k).map(|s| s.to_string()));
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn default_view_has_empty_query_and_tabs_parse() {
+        assert_eq!(RunView::default().to_query(), "");
+        let v = RunView::from_query(|k| (k == "tab").then(|| "audits".to_string()));
+        assert_eq!(v.tab, RunTab::Audits);
+        assert_eq!(v.to_query(), "?tab=audits");
+        assert_eq!(RunTab::parse("nonsense"), RunTab::Executions);
+    }
+}

@@ -1,0 +1,338 @@
+//! Filtering, status counts and sorting for the run page's tables.
+//!
+//! Tables never copy rows: a query yields the indices of the rows to show, in
+//! order. The lower-cased search text of every row is built once
+//! ([`SearchIndex`]) so that each keystroke is a scan of prepared strings.
+
+use super::model::{Audit, Execution, Status, Time};
+use std::cmp::Ordering;
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Sort {
+    pub column: String,
+    pub desc: bool,
+}
+
+impl Sort {
+    /// URL form: `duration` (ascending) or `-duration` (descending).
+    pub fn parse(s: &str) -> Option<Sort> {
+        let s = s.trim();
+        let (desc, column) = match s.strip_prefix('-') {
+            Some(c) => (true, c),
+            None => (false, s),
+        };
+        (!column.is_empty()).then(|| Sort {
+            column: column.to_string(),
+            desc,
+        })
+    }
+    pub fn to_param(&self) -> String {
+        if self.desc {
+            format!("-{}", self.column)
+        } else {
+            self.column.clone()
+        }
+    }
+}
+
+/// What the user asked a table for: free text, status chips, a sort.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct TableQuery {
+    pub text: String,
+    /// Status keys (`Status::key`); empty means all statuses.
+    pub statuses: Vec<String>,
+    pub sort: Option<Sort>,
+}
+
+impl TableQuery {
+    /// Click on a column header: ascending, then descending, then unsorted.
+    pub fn toggled_sort(&self, column: &str) -> Option<Sort> {
+        match &self.sort {
+            Some(s) if s.column == column && !s.desc => Some(Sort {
+                column: column.into(),
+                desc: true,
+            }),
+            Some(s) if s.column == column => None,
+            _ => Some(Sort {
+                column: column.into(),
+                desc: false,
+            }),
+        }
+    }
+
+    /// Click on a status chip: add it to or remove it from the selection.
+    pub fn toggled_status(&self, key: &str) -> Vec<String> {
+        let mut s = self.statuses.clone();
+        if let Some(i) = s.iter().position(|k| k == key) {
+            s.remove(i);
+        } else {
+            s.push(key.to_string());
+        }
+        s
+    }
+}
+
+/// A row a table can filter and sort.
+pub trait TableRow {
+    fn status(&self) -> &Status;
+    /// Text the filter box searches.
+    fn search_text(&self) -> String;
+    /// Compare two rows on a column key; unknown keys compare equal.
+    fn compare(&self, other: &Self, column: &str) -> Ordering;
+    /// Final tie-breaker so that every order is total and repeatable.
+    fn name(&self) -> &str;
+}
+
+/// Lower-cased search text per row, built once per data set.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchIndex(Vec<String>);
+
+impl SearchIndex {
+    pub fn build<R: TableRow>(rows: &[R]) -> SearchIndex {
+        SearchIndex(rows.iter().map(|r| r.search_text().to_lowercase()).collect())
+    }
+}
+
+/// Whitespace-separated terms, all of which must occur (case-insensitive).
+fn terms(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_lowercase).collect()
+}
+
+fn matches_text(hay: &str, terms: &[String]) -> bool {
+    terms.iter().all(|t| hay.contains(t.as_str()))
+}
+
+/// Indices of the rows matching `q`, in display order.
+pub fn query<R: TableRow>(rows: &[R], index: &SearchIndex, q: &TableQuery) -> Vec<usize> {
+    let terms = terms(&q.text);
+    let mut out: Vec<usize> = (0..rows.len())
+        .filter(|&i| {
+            (q.statuses.is_empty() || q.statuses.iter().any(|k| k == rows[i].status().key()))
+                && matches_text(index.0.get(i).map_or("", String::as_str), &terms)
+        })
+        .collect();
+    if let Some(sort) = &q.sort {
+        out.sort_by(|&a, &b| {
+            let ord = rows[a].compare(&rows[b], &sort.column);
+            let ord = if sort.desc { ord.reverse() } else { ord };
+            ord.then_with(|| rows[a].name().cmp(rows[b].name()))
+                .then(a.cmp(&b))
+        });
+    }
+    out
+}
+
+/// Per status, how many rows match the text filter (chips show these counts).
+/// Known statuses come first in their fixed order, then unknown ones by name;
+/// statuses with no rows at all are left out.
+pub fn status_counts<R: TableRow>(rows: &[R], index: &SearchIndex, text: &str) -> Vec<(Status, usize)> {
+    let terms = terms(text);
+    let mut present: Vec<(Status, usize)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let hit = matches_text(index.0.get(i).map_or("", String::as_str), &terms) as usize;
+        match present.iter_mut().find(|(s, _)| s == r.status()) {
+            Some((_, n)) => *n += hit,
+            None => present.push((r.status().clone(), hit)),
+        }
+    }
+    let known_pos = |s: &Status| Status::KNOWN.iter().position(|k| k == s).unwrap_or(usize::MAX);
+    present.sort_by(|a, b| known_pos(&a.0).cmp(&known_pos(&b.0)).then(a.0.cmp(&b.0)));
+    present
+}
+
+/// `None` sorts after every value, whichever the direction of the sort.
+fn cmp_opt<T: Ord>(a: &Option<T>, b: &Option<T>) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+fn cmp_time(a: Option<Time>, b: Option<Time>) -> Ordering {
+    cmp_opt(&a, &b)
+}
+
+pub const EXECUTION_COLUMNS: [&str; 8] = [
+    "model",
+    "status",
+    "duration",
+    "start",
+    "end",
+    "interval_start",
+    "interval_end",
+    "error",
+];
+
+impl TableRow for Execution {
+    fn status(&self) -> &Status {
+        &self.status
+    }
+    fn search_text(&self) -> String {
+        match &self.error {
+            Some(e) => format!("{}\n{}", self.model, e),
+            None => self.model.clone(),
+        }
+    }
+    fn compare(&self, o: &Self, column: &str) -> Ordering {
+        match column {
+            "model" => self.model.cmp(&o.model),
+            "status" => self.status.cmp(&o.status),
+            "duration" => cmp_opt(&self.duration, &o.duration),
+            "start" => cmp_time(self.start, o.start),
+            "end" => cmp_time(self.end, o.end),
+            "interval_start" => cmp_time(self.interval_start, o.interval_start),
+            "interval_end" => cmp_time(self.interval_end, o.interval_end),
+            "error" => cmp_opt(&self.error, &o.error),
+            _ => Ordering::Equal,
+        }
+    }
+    fn name(&self) -> &str {
+        &self.model
+    }
+}
+
+impl TableRow for Audit {
+    fn status(&self) -> &Status {
+        &self.status
+    }
+    fn search_text(&self) -> String {
+        format!("{}\n{}\n{}", self.name, self.model, self.error.as_deref().unwrap_or(""))
+    }
+    fn compare(&self, o: &Self, column: &str) -> Ordering {
+        match column {
+            "name" => self.name.cmp(&o.name),
+            "model" => self.model.cmp(&o.model),
+            "status" => self.status.cmp(&o.status),
+            "blocking" => o.blocking.cmp(&self.blocking),
+            "failing_rows" => cmp_opt(&self.failing_rows, &o.failing_rows),
+            "start" => cmp_time(self.start, o.start),
+            "end" => cmp_time(self.end, o.end),
+            "interval_start" => cmp_time(self.interval_start, o.interval_start),
+            "interval_end" => cmp_time(self.interval_end, o.interval_end),
+            _ => Ordering::Equal,
+        }
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::decode::parse_time;
+    use chrono::Duration;
+
+    fn exec(model: &str, status: Status, secs: Option<i64>, start: &str, error: Option<&str>) -> Execution {
+        let start = parse_time("s", start).ok();
+        Execution {
+            model: model.into(),
+            status,
+            start,
+            end: start.zip(secs).map(|(s, d)| s + Duration::seconds(d)),
+            duration: secs.map(Duration::seconds),
+            interval_start: None,
+            interval_end: None,
+            error: error.map(Into::into),
+            log_id: None,
+        }
+    }
+
+    fn sample() -> Vec<Execution> {
+        vec![
+            exec("staging.stg_orders", Status::Complete, Some(12), "2026-11-20T06:00:00Z", None),
+            exec(
+                "marts.fct_orders",
+                Status::Failed,
+                Some(3),
+                "2026-11-20T06:00:20Z",
+                Some("Binder Error: column \"discount_amount\" not found"),
+            ),
+            exec("marts.dim_customers", Status::Complete, Some(40), "2026-11-20T06:00:15Z", None),
+            exec("reporting.rpt_revenue", Status::Skipped, None, "bad", None),
+            exec("staging.stg_customers", Status::Complete, Some(12), "2026-11-20T06:00:01Z", None),
+        ]
+    }
+
+    fn models(rows: &[Execution], idx: &[usize]) -> Vec<String> {
+        idx.iter().map(|&i| rows[i].model.clone()).collect()
+    }
+
+    #[test]
+    fn text_filter_matches_model_or_error_all_terms() {
+        let rows = sample();
+        let ix = SearchIndex::build(&rows);
+        let q = |t: &str| models(&rows, &query(&rows, &ix, &TableQuery { text: t.into(), ..Default::default() }));
+        assert_eq!(q("STG_"), vec!["staging.stg_orders", "staging.stg_customers"]);
+        assert_eq!(q("discount"), vec!["marts.fct_orders"]);
+        assert_eq!(q("marts customers"), vec!["marts.dim_customers"]);
+        assert_eq!(q("  "), models(&rows, &[0, 1, 2, 3, 4]));
+        assert_eq!(q("nothing-like-this"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn status_filter_and_counts() {
+        let rows = sample();
+        let ix = SearchIndex::build(&rows);
+        let q = TableQuery {
+            statuses: vec!["failed".into(), "skipped".into()],
+            ..Default::default()
+        };
+        assert_eq!(models(&rows, &query(&rows, &ix, &q)), vec!["marts.fct_orders", "reporting.rpt_revenue"]);
+        assert_eq!(
+            status_counts(&rows, &ix, ""),
+            vec![(Status::Complete, 3), (Status::Failed, 1), (Status::Skipped, 1)]
+        );
+        // Counts follow the text filter; a status with no match stays with 0.
+        assert_eq!(
+            status_counts(&rows, &ix, "marts"),
+            vec![(Status::Complete, 1), (Status::Failed, 1), (Status::Skipped, 0)]
+        );
+    }
+
+    #[test]
+    fn sorting_with_ties_and_missing_values() {
+        let rows = sample();
+        let ix = SearchIndex::build(&rows);
+        let sorted = |s: &str| {
+            let q = TableQuery { sort: Sort::parse(s), ..Default::default() };
+            models(&rows, &query(&rows, &ix, &q))
+        };
+        // Ties on 12 s broken by name; the row without a duration goes last.
+        assert_eq!(
+            sorted("duration"),
+            vec!["marts.fct_orders", "staging.stg_customers", "staging.stg_orders", "marts.dim_customers", "reporting.rpt_revenue"]
+        );
+        assert_eq!(
+            sorted("-duration"),
+            vec!["marts.dim_customers", "staging.stg_customers", "staging.stg_orders", "marts.fct_orders", "reporting.rpt_revenue"]
+        );
+        assert_eq!(
+            sorted("start"),
+            vec!["staging.stg_orders", "staging.stg_customers", "marts.dim_customers", "marts.fct_orders", "reporting.rpt_revenue"]
+        );
+        assert_eq!(
+            sorted("status"),
+            vec!["marts.fct_orders", "marts.dim_customers", "staging.stg_customers", "staging.stg_orders", "reporting.rpt_revenue"]
+        );
+        assert_eq!(sorted("model")[0], "marts.dim_customers");
+    }
+
+    #[test]
+    fn header_clicks_cycle_sort_and_chips_toggle() {
+        let mut q = TableQuery::default();
+        q.sort = q.toggled_sort("duration");
+        assert_eq!(q.sort.as_ref().unwrap().to_param(), "duration");
+        q.sort = q.toggled_sort("duration");
+        assert_eq!(q.sort.as_ref().unwrap().to_param(), "-duration");
+        q.sort = q.toggled_sort("duration");
+        assert_eq!(q.sort, None);
+        q.statuses = q.toggled_status("failed");
+        q.statuses = q.toggled_status("skipped");
+        q.statuses = q.toggled_status("failed");
+        assert_eq!(q.statuses, vec!["skipped".to_string()]);
+        assert_eq!(Sort::parse("-"), None);
+    }
+}

@@ -1,0 +1,9 @@
+//! runlens: run observability for data pipelines.
+//!
+//! - [`core`]: the pure core (domain, decoding, formatting, queries, URL state).
+//! - [`demo`]: the deterministic generator of the demo API snapshot.
+//! - [`app`]: the Leptos shell that renders core results in the browser.
+
+pub mod app;
+pub mod core;
+pub mod demo;
