@@ -1,1 +1,125 @@
-pub fn start() {}
+//! The Leptos shell: configuration, clock, the one route table, and pages
+//! that render what the core computes. No domain logic lives here.
+
+pub mod api;
+mod environment;
+mod executions;
+mod run;
+mod widgets;
+
+use crate::core::model::Time;
+use api::Api;
+use chrono::{TimeZone, Utc};
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+use std::time::Duration;
+
+/// The current time, from the browser; passed to the core, never read there.
+pub fn now() -> Time {
+    Utc.timestamp_millis_opt(js_sys::Date::now() as i64)
+        .single()
+        .unwrap_or_default()
+}
+
+/// A clock signal that ticks every 30 s, so relative times ("4 minutes ago") stay true.
+#[derive(Clone, Copy)]
+pub struct Clock(pub ReadSignal<Time>);
+
+const SESSION_API_KEY: &str = "runlens.api";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// `?api=<url>` on any page overrides the API base for this browser tab.
+fn api_override() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    let from_url = params.get("api").filter(|s| !s.trim().is_empty());
+    if let (Some(v), Some(s)) = (&from_url, session_storage()) {
+        let _ = s.set_item(SESSION_API_KEY, v);
+    }
+    from_url.or_else(|| session_storage()?.get_item(SESSION_API_KEY).ok().flatten())
+}
+
+#[derive(serde::Deserialize)]
+struct ConfigFile {
+    api_base: Option<String>,
+}
+
+/// Resolves the API base: `?api=`, else `config.json`'s `api_base`, else `/api`.
+async fn load_api() -> Api {
+    if let Some(base) = api_override() {
+        return Api { base };
+    }
+    let from_file = async {
+        let resp = gloo_net::http::Request::get("/config.json")
+            .send()
+            .await
+            .ok()?;
+        if !resp.ok() {
+            return None;
+        }
+        resp.json::<ConfigFile>().await.ok()?.api_base
+    };
+    Api {
+        base: from_file.await.unwrap_or_else(|| "/api".into()),
+    }
+}
+
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let api = LocalResource::new(load_api);
+    view! {
+        {move || {
+            api.get()
+                .map(|api| view! { <Shell api=api /> })
+        }}
+    }
+}
+
+#[component]
+fn Shell(api: Api) -> impl IntoView {
+    provide_context(api);
+    let (clock, set_clock) = signal(now());
+    set_interval(move || set_clock.set(now()), Duration::from_secs(30));
+    provide_context(Clock(clock));
+    view! {
+        <Router>
+            <header class="topbar">
+                <a class="brand" href="/">
+                    <span class="brand__mark" aria-hidden="true"></span>
+                    "runlens"
+                </a>
+                <nav class="topbar__nav">
+                    <a href="/">"Environments"</a>
+                </nav>
+                <span class="topbar__zone" title="All times are shown in UTC">"Times in UTC"</span>
+            </header>
+            <main class="page">
+                // The one route table. Paths are built by `core::route`.
+                <Routes fallback=|| {
+                    view! {
+                        <widgets::NotFound
+                            title="Page not found"
+                            detail="No page lives at this address."
+                        />
+                    }
+                }>
+                    <Route path=path!("/") view=environment::EnvironmentsPage />
+                    <Route path=path!("/environments") view=environment::EnvironmentsPage />
+                    <Route path=path!("/environments/:env") view=environment::EnvironmentPage />
+                    <Route path=path!("/environments/:env/runs/:run_id") view=run::RunPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -10,7 +10,12 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let get = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let get = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let out = get("--out").unwrap_or_else(|| "public/api".into());
     let models = get("--models").and_then(|s| s.parse::<usize>().ok());
     let executions = get("--executions").and_then(|s| s.parse::<usize>().ok());
@@ -23,14 +28,22 @@ fn main() -> ExitCode {
     if args.iter().any(|a| a == "--check") {
         let stale: Vec<&str> = files
             .iter()
-            .filter(|f| std::fs::read_to_string(root.join(&f.path)).ok().as_deref() != Some(f.contents.as_str()))
+            .filter(|f| {
+                std::fs::read_to_string(root.join(&f.path)).ok().as_deref()
+                    != Some(f.contents.as_str())
+            })
             .map(|f| f.path.as_str())
             .collect();
         if stale.is_empty() {
             println!("{} files in {out} match the generator", files.len());
             return ExitCode::SUCCESS;
         }
-        eprintln!("{} of {} files in {out} differ from the generator, e.g. {}", stale.len(), files.len(), stale[0]);
+        eprintln!(
+            "{} of {} files in {out} differ from the generator, e.g. {}",
+            stale.len(),
+            files.len(),
+            stale[0]
+        );
         return ExitCode::FAILURE;
     }
     if root.exists() {
@@ -53,6 +66,10 @@ fn main() -> ExitCode {
         }
     }
     let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
-    println!("wrote {} files ({} KiB) to {out}", files.len(), bytes / 1024);
+    println!(
+        "wrote {} files ({} KiB) to {out}",
+        files.len(),
+        bytes / 1024
+    );
     ExitCode::SUCCESS
 }

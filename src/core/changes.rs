@@ -30,7 +30,10 @@ pub struct ChangeSummary {
 
 impl ChangeSummary {
     pub fn models_changed(&self) -> usize {
-        self.added.len() + self.removed.len() + self.directly_modified.len() + self.indirectly_modified.len()
+        self.added.len()
+            + self.removed.len()
+            + self.directly_modified.len()
+            + self.indirectly_modified.len()
     }
     pub fn is_empty(&self) -> bool {
         self.plans == 0
@@ -66,7 +69,12 @@ pub fn summarize(plans: &[PlanChange]) -> ChangeSummary {
             net.entry(m).or_insert(Net::Indirect);
         }
     }
-    let pick = |k: Net| net.iter().filter(|(_, v)| **v == k).map(|(m, _)| m.to_string()).collect();
+    let pick = |k: Net| {
+        net.iter()
+            .filter(|(_, v)| **v == k)
+            .map(|(m, _)| m.to_string())
+            .collect()
+    };
     ChangeSummary {
         plans: plans.len(),
         added: pick(Net::Added),
@@ -81,7 +89,13 @@ mod tests {
     use super::*;
     use crate::core::decode::parse_time;
 
-    fn plan(at: Option<&str>, added: &[&str], removed: &[&str], direct: &[&str], indirect: &[&str]) -> PlanChange {
+    fn plan(
+        at: Option<&str>,
+        added: &[&str],
+        removed: &[&str],
+        direct: &[&str],
+        indirect: &[&str],
+    ) -> PlanChange {
         let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
         PlanChange {
             plan_id: None,
@@ -102,7 +116,13 @@ mod tests {
 
     #[test]
     fn single_plan_is_sorted_by_name() {
-        let s = summarize(&[plan(None, &["m.z", "m.a"], &["m.old"], &["m.d"], &["m.i2", "m.i1"])]);
+        let s = summarize(&[plan(
+            None,
+            &["m.z", "m.a"],
+            &["m.old"],
+            &["m.d"],
+            &["m.i2", "m.i1"],
+        )]);
         assert_eq!(s.plans, 1);
         assert_eq!(s.added, vec!["m.a", "m.z"]);
         assert_eq!(s.removed, vec!["m.old"]);
@@ -114,8 +134,20 @@ mod tests {
     #[test]
     fn plans_fold_in_applied_order() {
         // Given out of order on purpose: the 10:00 plan applies before the 12:00 one.
-        let later = plan(Some("2026-11-20T12:00:00Z"), &["m.back"], &["m.new"], &["m.x"], &["m.y", "m.new2"]);
-        let earlier = plan(Some("2026-11-20T10:00:00Z"), &["m.new", "m.new2"], &["m.back"], &[], &["m.x"]);
+        let later = plan(
+            Some("2026-11-20T12:00:00Z"),
+            &["m.back"],
+            &["m.new"],
+            &["m.x"],
+            &["m.y", "m.new2"],
+        );
+        let earlier = plan(
+            Some("2026-11-20T10:00:00Z"),
+            &["m.new", "m.new2"],
+            &["m.back"],
+            &[],
+            &["m.x"],
+        );
         let s = summarize(&[later, earlier]);
         assert_eq!(s.plans, 2);
         assert_eq!(s.added, vec!["m.new2"]); // added, later touched indirectly: still added

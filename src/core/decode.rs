@@ -49,7 +49,9 @@ fn parse_opt_id(field: &str, s: &Option<String>) -> Result<Option<RunId>, String
     match s {
         None => Ok(None),
         Some(s) if s.trim().is_empty() => Ok(None),
-        Some(s) => RunId::parse(s).map(Some).map_err(|e| format!("{field}: {e}")),
+        Some(s) => RunId::parse(s)
+            .map(Some)
+            .map_err(|e| format!("{field}: {e}")),
     }
 }
 
@@ -245,8 +247,8 @@ pub fn run_from_doc(doc: RunDoc) -> Result<Run, DecodeError> {
     let end = parse_opt_time("end", &doc.end).map_err(err)?;
     let mut warnings = Vec::new();
     // Links and metadata degrade gracefully: a bad neighbour id only loses the link.
-    let previous_run_id = parse_opt_id("previous_run_id", &doc.previous_run_id)
-        .unwrap_or_else(|e| {
+    let previous_run_id =
+        parse_opt_id("previous_run_id", &doc.previous_run_id).unwrap_or_else(|e| {
             warnings.push(e);
             None
         });
@@ -264,7 +266,12 @@ pub fn run_from_doc(doc: RunDoc) -> Result<Run, DecodeError> {
         plan_from_dto,
         &mut warnings,
     );
-    let executions = rows("executions", doc.executions, execution_from_dto, &mut warnings);
+    let executions = rows(
+        "executions",
+        doc.executions,
+        execution_from_dto,
+        &mut warnings,
+    );
     let audits = rows("audits", doc.audits, audit_from_dto, &mut warnings);
     let models = rows("models", doc.models, model_from_dto, &mut warnings);
     Ok(Run {
@@ -349,12 +356,19 @@ mod tests {
             "The run xyz could not be read: id: \"xyz\" is not a 32-character hexadecimal id"
         );
         let e = decode_run("<!doctype html>").unwrap_err();
-        assert!(e.to_string().starts_with("The run could not be read: invalid JSON"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("The run could not be read: invalid JSON"),
+            "{e}"
+        );
     }
 
     #[test]
     fn duration_falls_back_to_duration_ms_and_rejects_negative() {
-        assert_eq!(duration_of(None, None, Some(1500)), Some(Duration::milliseconds(1500)));
+        assert_eq!(
+            duration_of(None, None, Some(1500)),
+            Some(Duration::milliseconds(1500))
+        );
         assert_eq!(duration_of(None, None, Some(-5)), None);
         let s = parse_time("s", "2026-01-01T00:00:10Z").unwrap();
         let e = parse_time("e", "2026-01-01T00:00:00Z").unwrap();

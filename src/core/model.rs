@@ -32,7 +32,12 @@ impl Status {
     ];
 
     pub fn from_wire(s: &str) -> Status {
-        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
             "complete" | "completed" | "success" | "succeeded" => Status::Complete,
             "failed" | "failure" | "error" => Status::Failed,
             "in_progress" | "running" => Status::InProgress,

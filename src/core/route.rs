@@ -55,6 +55,8 @@ pub struct RunView {
     pub tab: RunTab,
     /// Model Executions: `q`, `status`, `sort`.
     pub executions: TableQuery,
+    /// `exec`: the model whose execution details (full error, log) are open.
+    pub detail: Option<String>,
 }
 
 fn table_from(get: &impl Fn(&str) -> Option<String>, prefix: &str) -> TableQuery {
@@ -92,6 +94,7 @@ impl RunView {
         RunView {
             tab: get("tab").map(|t| RunTab::parse(&t)).unwrap_or_default(),
             executions: table_from(&get, ""),
+            detail: get("exec").filter(|s| !s.is_empty()),
         }
     }
 
@@ -102,6 +105,9 @@ impl RunView {
             pairs.push(("tab".to_string(), self.tab.key().to_string()));
         }
         table_to(&self.executions, "", &mut pairs);
+        if let Some(d) = &self.detail {
+            pairs.push(("exec".to_string(), d.clone()));
+        }
         query_string(&pairs)
     }
 }
@@ -111,7 +117,10 @@ pub fn query_string(pairs: &[(String, String)]) -> String {
     if pairs.is_empty() {
         return String::new();
     }
-    let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    let body: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
     format!("?{}", body.join("&"))
 }
 
@@ -120,7 +129,9 @@ pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -149,12 +160,21 @@ mod tests {
                 statuses: vec!["failed".into(), "skipped".into()],
                 sort: Sort::parse("-duration"),
             },
+            detail: Some("marts.fct_orders".into()),
         };
         let q = v.to_query();
-        assert_eq!(q, "?q=fct%20orders%26x&status=failed%2Cskipped&sort=-duration");
+        assert_eq!(
+            q,
+            "?q=fct%20orders%26x&status=failed%2Cskipped&sort=-duration&exec=marts.fct_orders"
+        );
         // What the router hands back after decoding.
-        let decoded: HashMap<&str, &str> =
-            [("q", "fct orders&x"), ("status", "failed,skipped"), ("sort", "-duration")].into();
+        let decoded: HashMap<&str, &str> = [
+            ("q", "fct orders&x"),
+            ("status", "failed,skipped"),
+            ("sort", "-duration"),
+            ("exec", "marts.fct_orders"),
+        ]
+        .into();
         let back = RunView::from_query(|k| decoded.get(k).map(|s| s.to_string()));
         assert_eq!(back, v);
     }

@@ -79,6 +79,9 @@ pub trait TableRow {
     fn search_text(&self) -> String;
     /// Compare two rows on a column key; unknown keys compare equal.
     fn compare(&self, other: &Self, column: &str) -> Ordering;
+    /// Whether the row has no value in a column; such rows sort last in
+    /// both directions.
+    fn missing(&self, column: &str) -> bool;
     /// Final tie-breaker so that every order is total and repeatable.
     fn name(&self) -> &str;
 }
@@ -89,7 +92,11 @@ pub struct SearchIndex(Vec<String>);
 
 impl SearchIndex {
     pub fn build<R: TableRow>(rows: &[R]) -> SearchIndex {
-        SearchIndex(rows.iter().map(|r| r.search_text().to_lowercase()).collect())
+        SearchIndex(
+            rows.iter()
+                .map(|r| r.search_text().to_lowercase())
+                .collect(),
+        )
     }
 }
 
@@ -112,9 +119,14 @@ pub fn query<R: TableRow>(rows: &[R], index: &SearchIndex, q: &TableQuery) -> Ve
         })
         .collect();
     if let Some(sort) = &q.sort {
+        let col = sort.column.as_str();
         out.sort_by(|&a, &b| {
-            let ord = rows[a].compare(&rows[b], &sort.column);
-            let ord = if sort.desc { ord.reverse() } else { ord };
+            let ord = match (rows[a].missing(col), rows[b].missing(col)) {
+                (false, true) => Ordering::Less,
+                (true, false) => Ordering::Greater,
+                _ if sort.desc => rows[a].compare(&rows[b], col).reverse(),
+                _ => rows[a].compare(&rows[b], col),
+            };
             ord.then_with(|| rows[a].name().cmp(rows[b].name()))
                 .then(a.cmp(&b))
         });
@@ -125,7 +137,11 @@ pub fn query<R: TableRow>(rows: &[R], index: &SearchIndex, q: &TableQuery) -> Ve
 /// Per status, how many rows match the text filter (chips show these counts).
 /// Known statuses come first in their fixed order, then unknown ones by name;
 /// statuses with no rows at all are left out.
-pub fn status_counts<R: TableRow>(rows: &[R], index: &SearchIndex, text: &str) -> Vec<(Status, usize)> {
+pub fn status_counts<R: TableRow>(
+    rows: &[R],
+    index: &SearchIndex,
+    text: &str,
+) -> Vec<(Status, usize)> {
     let terms = terms(text);
     let mut present: Vec<(Status, usize)> = Vec::new();
     for (i, r) in rows.iter().enumerate() {
@@ -135,7 +151,12 @@ pub fn status_counts<R: TableRow>(rows: &[R], index: &SearchIndex, text: &str) -
             None => present.push((r.status().clone(), hit)),
         }
     }
-    let known_pos = |s: &Status| Status::KNOWN.iter().position(|k| k == s).unwrap_or(usize::MAX);
+    let known_pos = |s: &Status| {
+        Status::KNOWN
+            .iter()
+            .position(|k| k == s)
+            .unwrap_or(usize::MAX)
+    };
     present.sort_by(|a, b| known_pos(&a.0).cmp(&known_pos(&b.0)).then(a.0.cmp(&b.0)));
     present
 }
@@ -188,6 +209,17 @@ impl TableRow for Execution {
             _ => Ordering::Equal,
         }
     }
+    fn missing(&self, column: &str) -> bool {
+        match column {
+            "duration" => self.duration.is_none(),
+            "start" => self.start.is_none(),
+            "end" => self.end.is_none(),
+            "interval_start" => self.interval_start.is_none(),
+            "interval_end" => self.interval_end.is_none(),
+            "error" => self.error.is_none(),
+            _ => false,
+        }
+    }
     fn name(&self) -> &str {
         &self.model
     }
@@ -198,7 +230,12 @@ impl TableRow for Audit {
         &self.status
     }
     fn search_text(&self) -> String {
-        format!("{}\n{}\n{}", self.name, self.model, self.error.as_deref().unwrap_or(""))
+        format!(
+            "{}\n{}\n{}",
+            self.name,
+            self.model,
+            self.error.as_deref().unwrap_or("")
+        )
     }
     fn compare(&self, o: &Self, column: &str) -> Ordering {
         match column {
@@ -214,6 +251,16 @@ impl TableRow for Audit {
             _ => Ordering::Equal,
         }
     }
+    fn missing(&self, column: &str) -> bool {
+        match column {
+            "failing_rows" => self.failing_rows.is_none(),
+            "start" => self.start.is_none(),
+            "end" => self.end.is_none(),
+            "interval_start" => self.interval_start.is_none(),
+            "interval_end" => self.interval_end.is_none(),
+            _ => false,
+        }
+    }
     fn name(&self) -> &str {
         &self.name
     }
@@ -225,7 +272,13 @@ mod tests {
     use crate::core::decode::parse_time;
     use chrono::Duration;
 
-    fn exec(model: &str, status: Status, secs: Option<i64>, start: &str, error: Option<&str>) -> Execution {
+    fn exec(
+        model: &str,
+        status: Status,
+        secs: Option<i64>,
+        start: &str,
+        error: Option<&str>,
+    ) -> Execution {
         let start = parse_time("s", start).ok();
         Execution {
             model: model.into(),
@@ -242,7 +295,13 @@ mod tests {
 
     fn sample() -> Vec<Execution> {
         vec![
-            exec("staging.stg_orders", Status::Complete, Some(12), "2026-11-20T06:00:00Z", None),
+            exec(
+                "staging.stg_orders",
+                Status::Complete,
+                Some(12),
+                "2026-11-20T06:00:00Z",
+                None,
+            ),
             exec(
                 "marts.fct_orders",
                 Status::Failed,
@@ -250,9 +309,21 @@ mod tests {
                 "2026-11-20T06:00:20Z",
                 Some("Binder Error: column \"discount_amount\" not found"),
             ),
-            exec("marts.dim_customers", Status::Complete, Some(40), "2026-11-20T06:00:15Z", None),
+            exec(
+                "marts.dim_customers",
+                Status::Complete,
+                Some(40),
+                "2026-11-20T06:00:15Z",
+                None,
+            ),
             exec("reporting.rpt_revenue", Status::Skipped, None, "bad", None),
-            exec("staging.stg_customers", Status::Complete, Some(12), "2026-11-20T06:00:01Z", None),
+            exec(
+                "staging.stg_customers",
+                Status::Complete,
+                Some(12),
+                "2026-11-20T06:00:01Z",
+                None,
+            ),
         ]
     }
 
@@ -264,8 +335,23 @@ mod tests {
     fn text_filter_matches_model_or_error_all_terms() {
         let rows = sample();
         let ix = SearchIndex::build(&rows);
-        let q = |t: &str| models(&rows, &query(&rows, &ix, &TableQuery { text: t.into(), ..Default::default() }));
-        assert_eq!(q("STG_"), vec!["staging.stg_orders", "staging.stg_customers"]);
+        let q = |t: &str| {
+            models(
+                &rows,
+                &query(
+                    &rows,
+                    &ix,
+                    &TableQuery {
+                        text: t.into(),
+                        ..Default::default()
+                    },
+                ),
+            )
+        };
+        assert_eq!(
+            q("STG_"),
+            vec!["staging.stg_orders", "staging.stg_customers"]
+        );
         assert_eq!(q("discount"), vec!["marts.fct_orders"]);
         assert_eq!(q("marts customers"), vec!["marts.dim_customers"]);
         assert_eq!(q("  "), models(&rows, &[0, 1, 2, 3, 4]));
@@ -280,15 +366,26 @@ mod tests {
             statuses: vec!["failed".into(), "skipped".into()],
             ..Default::default()
         };
-        assert_eq!(models(&rows, &query(&rows, &ix, &q)), vec!["marts.fct_orders", "reporting.rpt_revenue"]);
+        assert_eq!(
+            models(&rows, &query(&rows, &ix, &q)),
+            vec!["marts.fct_orders", "reporting.rpt_revenue"]
+        );
         assert_eq!(
             status_counts(&rows, &ix, ""),
-            vec![(Status::Complete, 3), (Status::Failed, 1), (Status::Skipped, 1)]
+            vec![
+                (Status::Complete, 3),
+                (Status::Failed, 1),
+                (Status::Skipped, 1)
+            ]
         );
         // Counts follow the text filter; a status with no match stays with 0.
         assert_eq!(
             status_counts(&rows, &ix, "marts"),
-            vec![(Status::Complete, 1), (Status::Failed, 1), (Status::Skipped, 0)]
+            vec![
+                (Status::Complete, 1),
+                (Status::Failed, 1),
+                (Status::Skipped, 0)
+            ]
         );
     }
 
@@ -297,25 +394,52 @@ mod tests {
         let rows = sample();
         let ix = SearchIndex::build(&rows);
         let sorted = |s: &str| {
-            let q = TableQuery { sort: Sort::parse(s), ..Default::default() };
+            let q = TableQuery {
+                sort: Sort::parse(s),
+                ..Default::default()
+            };
             models(&rows, &query(&rows, &ix, &q))
         };
         // Ties on 12 s broken by name; the row without a duration goes last.
         assert_eq!(
             sorted("duration"),
-            vec!["marts.fct_orders", "staging.stg_customers", "staging.stg_orders", "marts.dim_customers", "reporting.rpt_revenue"]
+            vec![
+                "marts.fct_orders",
+                "staging.stg_customers",
+                "staging.stg_orders",
+                "marts.dim_customers",
+                "reporting.rpt_revenue"
+            ]
         );
         assert_eq!(
             sorted("-duration"),
-            vec!["marts.dim_customers", "staging.stg_customers", "staging.stg_orders", "marts.fct_orders", "reporting.rpt_revenue"]
+            vec![
+                "marts.dim_customers",
+                "staging.stg_customers",
+                "staging.stg_orders",
+                "marts.fct_orders",
+                "reporting.rpt_revenue"
+            ]
         );
         assert_eq!(
             sorted("start"),
-            vec!["staging.stg_orders", "staging.stg_customers", "marts.dim_customers", "marts.fct_orders", "reporting.rpt_revenue"]
+            vec![
+                "staging.stg_orders",
+                "staging.stg_customers",
+                "marts.dim_customers",
+                "marts.fct_orders",
+                "reporting.rpt_revenue"
+            ]
         );
         assert_eq!(
             sorted("status"),
-            vec!["marts.fct_orders", "marts.dim_customers", "staging.stg_customers", "staging.stg_orders", "reporting.rpt_revenue"]
+            vec![
+                "marts.fct_orders",
+                "marts.dim_customers",
+                "staging.stg_customers",
+                "staging.stg_orders",
+                "reporting.rpt_revenue"
+            ]
         );
         assert_eq!(sorted("model")[0], "marts.dim_customers");
     }

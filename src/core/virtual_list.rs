@@ -5,7 +5,13 @@ use std::ops::Range;
 
 /// Rows `[start, end)` to render for a viewport scrolled to `scroll_top`
 /// pixels, `viewport` pixels tall, with `overscan` extra rows on each side.
-pub fn window(scroll_top: f64, viewport: f64, row_height: f64, len: usize, overscan: usize) -> Range<usize> {
+pub fn window(
+    scroll_top: f64,
+    viewport: f64,
+    row_height: f64,
+    len: usize,
+    overscan: usize,
+) -> Range<usize> {
     if len == 0 || row_height <= 0.0 {
         return 0..0;
     }

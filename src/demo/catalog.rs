@@ -91,4 +91,8 @@ pub const CATALOG: &[Entry] = &[
 ];
 
 /// Models not in the project until a plan adds them.
-pub const LATE_MODELS: &[&str] = &["marts.fct_refunds", "reporting.rpt_refunds", "reporting.rpt_churn_risk"];
+pub const LATE_MODELS: &[&str] = &[
+    "marts.fct_refunds",
+    "reporting.rpt_refunds",
+    "reporting.rpt_churn_risk",
+];

@@ -42,7 +42,9 @@ fn rfc(t: Time) -> String {
 }
 
 fn at(s: &str) -> Time {
-    DateTime::parse_from_rfc3339(s).expect("literal time").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(s)
+        .expect("literal time")
+        .with_timezone(&Utc)
 }
 
 fn day_start(d: NaiveDate) -> Time {
@@ -115,7 +117,13 @@ fn specs() -> Vec<Spec> {
             kind: e.kind.into(),
             cron: (!e.cron.is_empty()).then(|| e.cron.to_string()),
             owner: e.owner.into(),
-            upstream: e.upstream.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+            upstream: e
+                .upstream
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
             columns: split_columns(e.columns)
                 .into_iter()
                 .map(|c| {
@@ -138,9 +146,17 @@ fn specs() -> Vec<Spec> {
 #[derive(Clone, Debug)]
 enum Failure {
     /// The model's query fails with this error; its downstream is skipped.
-    Model { model: &'static str, error: &'static str, log: &'static [&'static str] },
+    Model {
+        model: &'static str,
+        error: &'static str,
+        log: &'static [&'static str],
+    },
     /// A blocking audit on the model finds bad rows; the model fails, downstream skipped.
-    BlockingAudit { model: &'static str, audit: &'static str, rows: u64 },
+    BlockingAudit {
+        model: &'static str,
+        audit: &'static str,
+        rows: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -160,7 +176,8 @@ enum Event {
 
 const FCT_ORDERS_ERROR: &str = "Binder Error: Referenced column \"discount_amt\" not found in FROM clause!\nCandidate bindings: \"u1.discount_amount\", \"u1.gross_amount\"\nLINE 14:   u1.net_amount - u1.discount_amt AS net_amount,\n                           ^";
 const WEB_EVENTS_ERROR: &str = "IO Error: HTTP GET error on 's3://acme-landing/web_events/dt=2026-11-12/part-0007.parquet' (HTTP 403 Forbidden): the session token has expired";
-const INVENTORY_ERROR: &str = "Out of Memory Error: could not allocate block of size 256.0 MiB (11.9 GiB/12.0 GiB used)";
+const INVENTORY_ERROR: &str =
+    "Out of Memory Error: could not allocate block of size 256.0 MiB (11.9 GiB/12.0 GiB used)";
 const CHURN_ERROR: &str = "Catalog Error: Table with name churn_scores does not exist!\nDid you mean \"marts.dim_customers\"?";
 
 fn prod_events() -> Vec<Event> {
@@ -240,7 +257,10 @@ fn prod_events() -> Vec<Event> {
         direct: vec!["marts.fct_orders"],
         status: "complete",
     }));
-    ev.push(Event::Run { at: at("2026-11-07T09:40:10Z"), failure: None });
+    ev.push(Event::Run {
+        at: at("2026-11-07T09:40:10Z"),
+        failure: None,
+    });
     ev.push(Event::Plan(PlanSpec {
         at: at("2026-11-12T16:45:40Z"),
         added: vec!["marts.fct_refunds", "reporting.rpt_refunds"],
@@ -248,7 +268,10 @@ fn prod_events() -> Vec<Event> {
         direct: vec![],
         status: "complete",
     }));
-    ev.push(Event::Run { at: at("2026-11-13T11:05:44Z"), failure: None });
+    ev.push(Event::Run {
+        at: at("2026-11-13T11:05:44Z"),
+        failure: None,
+    });
     ev.push(Event::Plan(PlanSpec {
         at: at("2026-11-18T15:02:11Z"),
         added: vec![],
@@ -263,7 +286,10 @@ fn prod_events() -> Vec<Event> {
         direct: vec!["intermediate.int_sessions"],
         status: "complete",
     }));
-    ev.push(Event::Run { at: at("2026-11-23T07:31:27Z"), failure: None });
+    ev.push(Event::Run {
+        at: at("2026-11-23T07:31:27Z"),
+        failure: None,
+    });
     ev.sort_by_key(|e| match e {
         Event::Plan(p) => p.at,
         Event::Run { at, .. } => *at,
@@ -334,7 +360,11 @@ fn audits_for(spec: &Spec) -> Vec<(String, bool, String)> {
     if key.ends_with("_id") && !spec.name.starts_with("reporting.") {
         out.push(("unique_values".to_string(), true, key.clone()));
     }
-    if let Some((c, _)) = spec.columns.iter().find(|(_, t)| t.starts_with("DECIMAL") || t == "DOUBLE") {
+    if let Some((c, _)) = spec
+        .columns
+        .iter()
+        .find(|(_, t)| t.starts_with("DECIMAL") || t == "DOUBLE")
+    {
         out.push(("accepted_range".to_string(), false, c.clone()));
     }
     if spec.name.starts_with("reporting.") {
@@ -360,7 +390,10 @@ struct SimRun {
 
 impl<'a> EnvSim<'a> {
     fn spec(&self, name: &str) -> &'a Spec {
-        self.specs.iter().find(|s| s.name == name).expect("catalog name")
+        self.specs
+            .iter()
+            .find(|s| s.name == name)
+            .expect("catalog name")
     }
 
     /// Models downstream of `roots` (transitively) among the active ones.
@@ -369,7 +402,10 @@ impl<'a> EnvSim<'a> {
         let mut frontier: Vec<String> = roots.iter().map(|s| s.to_string()).collect();
         while let Some(m) = frontier.pop() {
             for s in self.specs {
-                if self.active.contains(&s.name) && s.upstream.contains(&m) && out.insert(s.name.clone()) {
+                if self.active.contains(&s.name)
+                    && s.upstream.contains(&m)
+                    && out.insert(s.name.clone())
+                {
                     frontier.push(s.name.clone());
                 }
             }
@@ -425,14 +461,20 @@ impl<'a> EnvSim<'a> {
             run = match run {
                 Some((s, e)) if e + Duration::days(1) == d => Some((s, d)),
                 Some((s, e)) => {
-                    intervals.push(IntervalDto { start: rfc(day_start(s)), end: rfc(day_start(e + Duration::days(1))) });
+                    intervals.push(IntervalDto {
+                        start: rfc(day_start(s)),
+                        end: rfc(day_start(e + Duration::days(1))),
+                    });
                     Some((d, d))
                 }
                 None => Some((d, d)),
             };
         }
         if let Some((s, e)) = run {
-            intervals.push(IntervalDto { start: rfc(day_start(s)), end: rfc(day_start(e + Duration::days(1))) });
+            intervals.push(IntervalDto {
+                start: rfc(day_start(s)),
+                end: rfc(day_start(e + Duration::days(1))),
+            });
         }
         let upstream_cols: Vec<(String, Vec<(String, String)>)> = spec
             .upstream
@@ -443,24 +485,42 @@ impl<'a> EnvSim<'a> {
             name: spec.name.clone(),
             kind: spec.kind.clone(),
             cron: spec.cron.clone(),
-            interval_unit: spec.cron.as_ref().map(|c| if c == "@weekly" { "week" } else { "day" }.to_string()),
+            interval_unit: spec
+                .cron
+                .as_ref()
+                .map(|c| if c == "@weekly" { "week" } else { "day" }.to_string()),
             dialect: Some("duckdb".into()),
             owner: Some(spec.owner.clone()),
             upstream: spec.upstream.clone(),
-            definition: Some(sql::definition(spec, &upstream_cols, self.modified.contains(&spec.name))),
+            definition: Some(sql::definition(
+                spec,
+                &upstream_cols,
+                self.modified.contains(&spec.name),
+            )),
             columns: spec
                 .columns
                 .iter()
-                .map(|(n, t)| ColumnDto { name: n.clone(), data_type: t.clone(), description: Some(sql::describe(n)) })
+                .map(|(n, t)| ColumnDto {
+                    name: n.clone(),
+                    data_type: t.clone(),
+                    description: Some(sql::describe(n)),
+                })
                 .collect(),
-            intervals: if spec.kind == "EXTERNAL" { vec![] } else { intervals },
+            intervals: if spec.kind == "EXTERNAL" {
+                vec![]
+            } else {
+                intervals
+            },
         }
     }
 
     fn simulate_run(&mut self, start: Time, failure: Option<&Failure>, now: Time) -> SimRun {
         let id = self.rng.hex32();
         let interval_day = start.date_naive() - Duration::days(1);
-        let (iv_start, iv_end) = (day_start(interval_day), day_start(interval_day + Duration::days(1)));
+        let (iv_start, iv_end) = (
+            day_start(interval_day),
+            day_start(interval_day + Duration::days(1)),
+        );
         let is_week_end = interval_day.weekday() == Weekday::Sun;
         let mut execs: Vec<Exec> = Vec::new();
         let mut state: BTreeMap<String, (&'static str, Option<Time>)> = BTreeMap::new();
@@ -470,17 +530,25 @@ impl<'a> EnvSim<'a> {
                 continue;
             }
             let weekly = spec.cron.as_deref() == Some("@weekly");
-            let ups: Vec<&(&'static str, Option<Time>)> = spec.upstream.iter().filter_map(|u| state.get(u)).collect();
+            let ups: Vec<&(&'static str, Option<Time>)> =
+                spec.upstream.iter().filter_map(|u| state.get(u)).collect();
             let blocked = ups.iter().any(|(s, _)| *s == "failed" || *s == "skipped");
-            let waiting = ups.iter().any(|(s, _)| *s == "in_progress" || *s == "pending");
-            let ready_at = ups.iter().filter_map(|(_, e)| *e).max().unwrap_or(start) + Duration::seconds(self.rng.range(1, 3));
+            let waiting = ups
+                .iter()
+                .any(|(s, _)| *s == "in_progress" || *s == "pending");
+            let ready_at = ups.iter().filter_map(|(_, e)| *e).max().unwrap_or(start)
+                + Duration::seconds(self.rng.range(1, 3));
             let (week_start, week_end) = (iv_end - Duration::days(7), iv_end);
             let mut ex = Exec {
                 model: spec.name.clone(),
                 status: "complete",
                 start: None,
                 end: None,
-                interval: Some(if weekly { (week_start, week_end) } else { (iv_start, iv_end) }),
+                interval: Some(if weekly {
+                    (week_start, week_end)
+                } else {
+                    (iv_start, iv_end)
+                }),
                 error: None,
                 log_lines: Vec::new(),
             };
@@ -492,13 +560,31 @@ impl<'a> EnvSim<'a> {
             } else if waiting || ready_at > now {
                 ex.status = "pending";
             } else {
-                let secs = (spec.base_secs as f64 * (0.7 + self.rng.range(0, 60) as f64 / 100.0)).round() as i64;
+                let secs = (spec.base_secs as f64 * (0.7 + self.rng.range(0, 60) as f64 / 100.0))
+                    .round() as i64;
                 let s = ready_at;
                 let e = s + Duration::milliseconds(secs * 1000 + self.rng.range(0, 999));
                 ex.start = Some(s);
                 let rows = self.rng.range(1_000, 2_500_000);
-                ex.log_lines.push((s, "INFO", format!("Evaluating {} for interval [{}, {})", spec.name, interval_day, interval_day + Duration::days(1))));
-                ex.log_lines.push((s, "DEBUG", format!("Rendered query for {} ({} upstream, dialect duckdb)", spec.name, spec.upstream.len())));
+                ex.log_lines.push((
+                    s,
+                    "INFO",
+                    format!(
+                        "Evaluating {} for interval [{}, {})",
+                        spec.name,
+                        interval_day,
+                        interval_day + Duration::days(1)
+                    ),
+                ));
+                ex.log_lines.push((
+                    s,
+                    "DEBUG",
+                    format!(
+                        "Rendered query for {} ({} upstream, dialect duckdb)",
+                        spec.name,
+                        spec.upstream.len()
+                    ),
+                ));
                 match failure {
                     Some(Failure::Model { model, error, log }) if *model == spec.name => {
                         let e = s + Duration::milliseconds(self.rng.range(400, 4000));
@@ -513,17 +599,33 @@ impl<'a> EnvSim<'a> {
                                 "DEBUG" => "DEBUG",
                                 _ => "INFO",
                             };
-                            ex.log_lines.push((s + Duration::milliseconds(150 * i as i64 + 50), lvl, msg.to_string()));
+                            ex.log_lines.push((
+                                s + Duration::milliseconds(150 * i as i64 + 50),
+                                lvl,
+                                msg.to_string(),
+                            ));
                         }
                     }
                     _ if e > now => {
                         ex.status = "in_progress";
-                        ex.log_lines.push((s + Duration::seconds(1), "INFO", format!("Inserting into {} (still running)", spec.name)));
+                        ex.log_lines.push((
+                            s + Duration::seconds(1),
+                            "INFO",
+                            format!("Inserting into {} (still running)", spec.name),
+                        ));
                     }
                     _ => {
                         ex.end = Some(e);
-                        ex.log_lines.push((e - Duration::milliseconds(300), "INFO", format!("Inserted {rows} rows into {}", spec.name)));
-                        ex.log_lines.push((e, "INFO", format!("Evaluation of {} finished in {} s", spec.name, secs)));
+                        ex.log_lines.push((
+                            e - Duration::milliseconds(300),
+                            "INFO",
+                            format!("Inserted {rows} rows into {}", spec.name),
+                        ));
+                        ex.log_lines.push((
+                            e,
+                            "INFO",
+                            format!("Evaluation of {} finished in {} s", spec.name, secs),
+                        ));
                     }
                 }
             }
@@ -532,11 +634,14 @@ impl<'a> EnvSim<'a> {
         }
         // Audits run right after their model; a failing blocking audit fails the model.
         let mut audits: Vec<AuditRow> = Vec::new();
-        for ei in 0..execs.len() {
-            let spec = self.spec(&execs[ei].model);
+        for ex in execs.iter_mut() {
+            let spec = self.spec(&ex.model);
             for (name, blocking, column) in audits_for(spec) {
-                let ex = &execs[ei];
-                let audit_name = if column.is_empty() { name.clone() } else { format!("{name}({column})") };
+                let audit_name = if column.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name}({column})")
+                };
                 let mut dto = AuditDto {
                     name: audit_name.clone(),
                     model: spec.name.clone(),
@@ -554,7 +659,8 @@ impl<'a> EnvSim<'a> {
                 };
                 let mut lines = Vec::new();
                 if ex.status == "complete" {
-                    let s = ex.end.expect("complete has end") + Duration::milliseconds(self.rng.range(50, 400));
+                    let s = ex.end.expect("complete has end")
+                        + Duration::milliseconds(self.rng.range(50, 400));
                     let e = s + Duration::milliseconds(self.rng.range(80, 2500));
                     dto.start = Some(rfc(s));
                     dto.end = Some(rfc(e));
@@ -571,52 +677,99 @@ impl<'a> EnvSim<'a> {
                         0
                     };
                     dto.failing_rows = Some(failing);
-                    lines.push((s, "INFO", format!("Running audit {audit_name} on {}", spec.name)));
-                    lines.push((s, "DEBUG", format!("Audit query: {}", sql::audit_query(&name, &spec.name, &column))));
+                    lines.push((
+                        s,
+                        "INFO",
+                        format!("Running audit {audit_name} on {}", spec.name),
+                    ));
+                    lines.push((
+                        s,
+                        "DEBUG",
+                        format!(
+                            "Audit query: {}",
+                            sql::audit_query(&name, &spec.name, &column)
+                        ),
+                    ));
                     if failing > 0 {
                         dto.status = "failed".into();
-                        let msg = format!("Audit {audit_name} failed: {failing} rows violate the condition on {}", spec.name);
+                        let msg = format!(
+                            "Audit {audit_name} failed: {failing} rows violate the condition on {}",
+                            spec.name
+                        );
                         dto.error = Some(msg.clone());
                         lines.push((e, if blocking { "ERROR" } else { "WARN" }, msg));
                         if blocking {
                             lines.push((e, "ERROR", format!("Blocking audit failed: {} is marked failed and its downstream models are skipped", spec.name)));
                         }
                     } else {
-                        lines.push((e, "INFO", format!("Audit {audit_name} passed (0 failing rows)")));
+                        lines.push((
+                            e,
+                            "INFO",
+                            format!("Audit {audit_name} passed (0 failing rows)"),
+                        ));
                     }
                     if forced {
-                        let err = format!("Blocking audit {audit_name} failed: {failing} duplicate rows in {}", spec.name);
-                        execs[ei].status = "failed";
-                        execs[ei].error = Some(err.clone());
-                        execs[ei].log_lines.push((e, "ERROR", err));
+                        let err = format!(
+                            "Blocking audit {audit_name} failed: {failing} duplicate rows in {}",
+                            spec.name
+                        );
+                        ex.status = "failed";
+                        ex.error = Some(err.clone());
+                        ex.log_lines.push((e, "ERROR", err));
                     }
                 }
-                audits.push(AuditRow { dto, log_lines: lines });
+                audits.push(AuditRow {
+                    dto,
+                    log_lines: lines,
+                });
             }
         }
         // A blocking-audit failure skips what ran downstream of it: recompute statuses.
         if matches!(failure, Some(Failure::BlockingAudit { .. })) {
-            let failed: Vec<String> = execs.iter().filter(|e| e.status == "failed").map(|e| e.model.clone()).collect();
+            let failed: Vec<String> = execs
+                .iter()
+                .filter(|e| e.status == "failed")
+                .map(|e| e.model.clone())
+                .collect();
             let roots: Vec<&str> = failed.iter().map(String::as_str).collect();
             let down = self.downstream(&roots);
-            for ex in execs.iter_mut().filter(|e| down.contains(&e.model) && e.status != "not_scheduled") {
+            for ex in execs
+                .iter_mut()
+                .filter(|e| down.contains(&e.model) && e.status != "not_scheduled")
+            {
                 ex.status = "skipped";
                 ex.start = None;
                 ex.end = None;
                 ex.log_lines.clear();
             }
-            for a in audits.iter_mut().filter(|a| down.contains(&a.dto.model) && a.dto.status != "not_scheduled") {
-                a.dto = AuditDto { status: "skipped".into(), start: None, end: None, failing_rows: None, error: None, ..a.dto.clone() };
+            for a in audits
+                .iter_mut()
+                .filter(|a| down.contains(&a.dto.model) && a.dto.status != "not_scheduled")
+            {
+                a.dto = AuditDto {
+                    status: "skipped".into(),
+                    start: None,
+                    end: None,
+                    failing_rows: None,
+                    error: None,
+                    ..a.dto.clone()
+                };
                 a.log_lines.clear();
             }
         }
         // Loaded intervals grow with every completed daily execution.
         for ex in execs.iter().filter(|e| e.status == "complete") {
             if let Some((s, _)) = ex.interval {
-                self.loaded.entry(ex.model.clone()).or_default().insert(s.date_naive());
+                self.loaded
+                    .entry(ex.model.clone())
+                    .or_default()
+                    .insert(s.date_naive());
             }
         }
-        let end = if execs.iter().any(|e| e.status == "in_progress" || e.status == "pending") {
+        let end = if execs
+            .iter()
+            .any(|e| e.status == "in_progress" || e.status == "pending")
+        {
             None
         } else {
             execs.iter().filter_map(|e| e.end).max().or(Some(start))
@@ -628,11 +781,16 @@ impl<'a> EnvSim<'a> {
         } else {
             "complete"
         };
-        let busy: i64 = execs.iter().filter_map(|e| e.start.zip(e.end)).map(|(s, e)| (e - s).num_milliseconds()).sum();
+        let busy: i64 = execs
+            .iter()
+            .filter_map(|e| e.start.zip(e.end))
+            .map(|(s, e)| (e - s).num_milliseconds())
+            .sum();
         let mut logs = Vec::new();
         let mut exec_dtos = Vec::new();
         for ex in execs {
-            let log_id = (!ex.log_lines.is_empty()).then(|| format!("{}-{}", &id[..12], sanitize(&ex.model)));
+            let log_id = (!ex.log_lines.is_empty())
+                .then(|| format!("{}-{}", &id[..12], sanitize(&ex.model)));
             if let Some(lid) = &log_id {
                 logs.push(log_doc(lid, &ex.log_lines));
             }
@@ -641,7 +799,10 @@ impl<'a> EnvSim<'a> {
                 status: ex.status.into(),
                 start: ex.start.map(rfc),
                 end: ex.end.map(rfc),
-                duration_ms: ex.start.zip(ex.end).map(|(s, e)| (e - s).num_milliseconds()),
+                duration_ms: ex
+                    .start
+                    .zip(ex.end)
+                    .map(|(s, e)| (e - s).num_milliseconds()),
                 interval_start: ex.interval.map(|i| rfc(i.0)),
                 interval_end: ex.interval.map(|i| rfc(i.1)),
                 error: ex.error,
@@ -651,13 +812,22 @@ impl<'a> EnvSim<'a> {
         let mut audit_dtos = Vec::new();
         for mut a in audits {
             if !a.log_lines.is_empty() {
-                let lid = format!("{}-audit-{}-{}", &id[..12], sanitize(&a.dto.model), sanitize(&a.dto.name));
+                let lid = format!(
+                    "{}-audit-{}-{}",
+                    &id[..12],
+                    sanitize(&a.dto.model),
+                    sanitize(&a.dto.name)
+                );
                 logs.push(log_doc(&lid, &a.log_lines));
                 a.dto.log_id = Some(lid);
             }
             audit_dtos.push(a.dto);
         }
-        let models = specs.iter().filter(|s| self.active.contains(&s.name)).map(|s| self.model_dto(s)).collect();
+        let models = specs
+            .iter()
+            .filter(|s| self.active.contains(&s.name))
+            .map(|s| self.model_dto(s))
+            .collect();
         SimRun {
             doc: RunDoc {
                 id,
@@ -680,7 +850,9 @@ impl<'a> EnvSim<'a> {
 }
 
 fn sanitize(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 fn log_doc(id: &str, lines: &[(Time, &'static str, String)]) -> LogDoc {
@@ -690,7 +862,11 @@ fn log_doc(id: &str, lines: &[(Time, &'static str, String)]) -> LogDoc {
         id: id.to_string(),
         lines: lines
             .into_iter()
-            .map(|(t, l, m)| LogLineDto { at: Some(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)), level: l.into(), message: m })
+            .map(|(t, l, m)| LogLineDto {
+                at: Some(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+                level: l.into(),
+                message: m,
+            })
             .collect(),
     }
 }
@@ -700,7 +876,14 @@ struct EnvOutput {
     files: Vec<GeneratedFile>,
 }
 
-fn simulate_env(name: &'static str, kind: &'static str, events: Vec<Event>, specs: &[Spec], seed: u64, now: Time) -> EnvOutput {
+fn simulate_env(
+    name: &'static str,
+    kind: &'static str,
+    events: Vec<Event>,
+    specs: &[Spec],
+    seed: u64,
+    now: Time,
+) -> EnvOutput {
     let mut sim = EnvSim {
         name,
         specs,
@@ -772,9 +955,15 @@ fn simulate_env(name: &'static str, kind: &'static str, events: Vec<Event>, spec
         });
         let keep_all_logs = i + LOG_RETENTION_RUNS >= n;
         for log in &r.logs {
-            let failed = log.lines.iter().any(|l| l.level == "ERROR" || l.level == "WARN");
+            let failed = log
+                .lines
+                .iter()
+                .any(|l| l.level == "ERROR" || l.level == "WARN");
             if keep_all_logs || failed {
-                files.push(GeneratedFile { path: format!("logs/{}.json", log.id), contents: json(log) });
+                files.push(GeneratedFile {
+                    path: format!("logs/{}.json", log.id),
+                    contents: json(log),
+                });
             }
         }
         // Executions whose log expired keep no reference to it.
@@ -793,7 +982,10 @@ fn simulate_env(name: &'static str, kind: &'static str, events: Vec<Event>, spec
                 }
             }
         }
-        files.push(GeneratedFile { path: format!("environments/{name}/runs/{}.json", r.doc.id), contents: json(&r.doc) });
+        files.push(GeneratedFile {
+            path: format!("environments/{name}/runs/{}.json", r.doc.id),
+            contents: json(&r.doc),
+        });
     }
     activity.sort_by(|a, b| b.start.cmp(&a.start).then(a.id.cmp(&b.id)));
     let last_of = |kind: &str| activity.iter().find(|a| a.kind == kind).cloned();
@@ -806,7 +998,10 @@ fn simulate_env(name: &'static str, kind: &'static str, events: Vec<Event>, spec
     };
     files.push(GeneratedFile {
         path: format!("environments/{name}/activity.json"),
-        contents: json(&ActivityDoc { environment: name.into(), activity }),
+        contents: json(&ActivityDoc {
+            environment: name.into(),
+            activity,
+        }),
     });
     EnvOutput { env, files }
 }
@@ -819,7 +1014,9 @@ pub fn demo_files() -> Vec<GeneratedFile> {
     let dev = simulate_env("dev", "dev", dev_events(), &specs, 202, now);
     let mut files = vec![GeneratedFile {
         path: "environments.json".into(),
-        contents: json(&EnvironmentsDoc { environments: vec![prod.env, dev.env] }),
+        contents: json(&EnvironmentsDoc {
+            environments: vec![prod.env, dev.env],
+        }),
     }];
     files.extend(prod.files);
     files.extend(dev.files);
@@ -836,20 +1033,27 @@ pub fn scale_files(models: usize, executions: usize, seed: u64) -> Vec<Generated
     let models = models.max(1);
     let layers = ((models as f64).sqrt() / 2.0).ceil().clamp(2.0, 60.0) as usize;
     let per_layer = models.div_ceil(layers);
-    let names: Vec<String> = (0..models).map(|i| format!("layer_{:02}.model_{:05}", i / per_layer, i)).collect();
+    let names: Vec<String> = (0..models)
+        .map(|i| format!("layer_{:02}.model_{:05}", i / per_layer, i))
+        .collect();
     let mut upstream: Vec<Vec<String>> = vec![Vec::new(); models];
-    for i in per_layer..models {
+    for (i, ups) in upstream.iter_mut().enumerate().skip(per_layer) {
         let layer = i / per_layer;
         let fan_in = rng.range(1, 3) as usize;
         for _ in 0..fan_in {
             // Mostly the previous layer, sometimes further back (long edges).
-            let back = if rng.chance(0.8) { 1 } else { rng.range(2, layer.max(2) as i64) as usize }.min(layer);
+            let back = if rng.chance(0.8) {
+                1
+            } else {
+                rng.range(2, layer.max(2) as i64) as usize
+            }
+            .min(layer);
             let l = layer - back;
             let lo = l * per_layer;
             let hi = ((l + 1) * per_layer).min(models) - 1;
             let u = names[rng.range(lo as i64, hi as i64) as usize].clone();
-            if !upstream[i].contains(&u) {
-                upstream[i].push(u);
+            if !ups.contains(&u) {
+                ups.push(u);
             }
         }
     }
@@ -874,20 +1078,40 @@ pub fn scale_files(models: usize, executions: usize, seed: u64) -> Vec<Generated
             let d = Duration::milliseconds(rng.range(300, 90_000));
             execs.push(ExecutionDto {
                 model: name.clone(),
-                status: if fails { "failed" } else if skipped { "skipped" } else { "complete" }.into(),
+                status: if fails {
+                    "failed"
+                } else if skipped {
+                    "skipped"
+                } else {
+                    "complete"
+                }
+                .into(),
                 start: (!skipped).then(|| rfc(s)),
                 end: (!skipped).then(|| rfc(s + d)),
                 duration_ms: (!skipped).then(|| d.num_milliseconds()),
                 interval_start: Some(rfc(iv)),
                 interval_end: Some(rfc(iv + Duration::hours(1))),
-                error: fails.then(|| format!("Runtime Error: division by zero in {name} (row {})", rng.range(1, 99_999))),
+                error: fails.then(|| {
+                    format!(
+                        "Runtime Error: division by zero in {name} (row {})",
+                        rng.range(1, 99_999)
+                    )
+                }),
                 log_id: None,
             });
         }
     }
     let id = rng.hex32();
-    let end = execs.iter().filter_map(|e| e.end.clone()).max().unwrap_or_else(|| rfc(start));
-    let status = if execs.iter().any(|e| e.status == "failed") { "failed" } else { "complete" };
+    let end = execs
+        .iter()
+        .filter_map(|e| e.end.clone())
+        .max()
+        .unwrap_or_else(|| rfc(start));
+    let status = if execs.iter().any(|e| e.status == "failed") {
+        "failed"
+    } else {
+        "complete"
+    };
     let doc = RunDoc {
         id: id.clone(),
         environment: "scale".into(),
@@ -911,15 +1135,38 @@ pub fn scale_files(models: usize, executions: usize, seed: u64) -> Vec<Generated
             .collect(),
         ..Default::default()
     };
-    let act = ActivityDto { id: id.clone(), kind: "run".into(), status: status.into(), start: rfc(start), end: Some(end), duration_ms: None, cost: None };
+    let act = ActivityDto {
+        id: id.clone(),
+        kind: "run".into(),
+        status: status.into(),
+        start: rfc(start),
+        end: Some(end),
+        duration_ms: None,
+        cost: None,
+    };
     vec![
         GeneratedFile {
             path: "environments.json".into(),
             contents: json(&EnvironmentsDoc {
-                environments: vec![EnvironmentDto { name: "scale".into(), kind: "dev".into(), model_count: models as u32, last_run: Some(act.clone()), last_plan: None }],
+                environments: vec![EnvironmentDto {
+                    name: "scale".into(),
+                    kind: "dev".into(),
+                    model_count: models as u32,
+                    last_run: Some(act.clone()),
+                    last_plan: None,
+                }],
             }),
         },
-        GeneratedFile { path: "environments/scale/activity.json".into(), contents: json(&ActivityDoc { environment: "scale".into(), activity: vec![act] }) },
-        GeneratedFile { path: format!("environments/scale/runs/{id}.json"), contents: json(&doc) },
+        GeneratedFile {
+            path: "environments/scale/activity.json".into(),
+            contents: json(&ActivityDoc {
+                environment: "scale".into(),
+                activity: vec![act],
+            }),
+        },
+        GeneratedFile {
+            path: format!("environments/scale/runs/{id}.json"),
+            contents: json(&doc),
+        },
     ]
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what runlens needs and is missing; skips what is there.
+# Sourced by serve.sh and test.sh (it exports PATH and Trunk's tool settings).
+# Handles the traps of these machines (see DEVELOPERS.md):
+#  - Trunk 0.22 needs a newer rustc: install trunk ~0.21 (--locked), only when missing.
+#  - wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock; install it
+#    without --locked (with it, a locked dependency is missing from the registry).
+#  - Debian's wasm-opt (binaryen 108) corrupts rustc 1.95 output: use binaryen 132
+#    from npm (tests/browser/node_modules/.bin) and tell Trunk its version.
+#  - Browser tests use Debian's chromium driven by playwright-core (no browser download).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+export PATH="$ROOT/tests/browser/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+  say "installing trunk 0.21 (compiles for about 10 minutes, once)"
+  cargo install trunk --version "~0.21" --locked
+fi
+
+WBG_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')"
+if [ -z "$WBG_VERSION" ]; then echo "cannot read the wasm-bindgen version from Cargo.lock" >&2; exit 1; fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
+  say "installing wasm-bindgen-cli $WBG_VERSION (matches Cargo.lock)"
+  cargo install wasm-bindgen-cli --version "=$WBG_VERSION"
+fi
+
+if [ ! -x "$ROOT/tests/browser/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
+  say "installing binaryen 132 and playwright-core from npm"
+  (cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund)
+fi
+
+if [ "${RUNLENS_NEED_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get install -y chromium chromium-driver || { $SUDO apt-get update && $SUDO apt-get install -y chromium chromium-driver; }
+fi
+
+export TRUNK_TOOLS_WASM_OPT=version_132
+export TRUNK_TOOLS_WASM_BINDGEN="$WBG_VERSION"
+export RUNLENS_ROOT="$ROOT"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every check and test: formatting, clippy
+# (host and wasm32), host tests, the demo snapshot check, a release build,
+# and the browser tests in headless Chromium. Exits non-zero on the first failure.
+set -euo pipefail
+export RUNLENS_NEED_BROWSER=1
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$RUNLENS_ROOT"
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --check
+step "cargo clippy (host)"
+cargo clippy --all-targets --locked -- -D warnings
+step "cargo clippy (wasm32-unknown-unknown)"
+cargo clippy --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+step "host tests"
+cargo test --locked
+step "demo snapshot matches its generator"
+cargo run --quiet --locked --release --bin runlens-gen -- --check
+step "release build (trunk)"
+trunk build --release --locked
+step "browser tests (headless Chromium)"
+node --test --test-reporter=spec tests/browser/

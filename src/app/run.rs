@@ -1,0 +1,378 @@
+//! The run page: header cards, changes since the previous run, tabs.
+
+use super::api::Api;
+use super::executions::ExecutionsTab;
+use super::widgets::{show_result, NotFound, StatusBadge, Timestamp};
+use super::Clock;
+use crate::core::changes::{self, ChangeSummary};
+use crate::core::format;
+use crate::core::model::{Run, Status};
+use crate::core::route::{self, RunTab, RunView};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+use std::sync::Arc;
+
+/// Child components ask for a new view by writing here; the page turns it into a URL.
+#[derive(Clone, Copy)]
+pub struct ViewCtl {
+    pub view: Memo<RunView>,
+    pub set: WriteSignal<Option<RunView>>,
+}
+
+impl ViewCtl {
+    pub fn update(&self, f: impl FnOnce(&mut RunView)) {
+        let mut v = self.view.get_untracked();
+        f(&mut v);
+        self.set.set(Some(v));
+    }
+}
+
+#[component]
+pub fn RunPage() -> impl IntoView {
+    let api = expect_context::<Api>();
+    let params = use_params_map();
+    let query = use_query_map();
+    let env = Memo::new(move |_| params.read().get("env").unwrap_or_default());
+    let run_id = Memo::new(move |_| params.read().get("run_id").unwrap_or_default());
+    let run = LocalResource::new(move || {
+        let api = api.clone();
+        let (e, r) = (env.get(), run_id.get());
+        async move { api.run(&e, &r).await.map(Arc::new) }
+    });
+    let view = Memo::new(move |_| {
+        let q = query.read();
+        RunView::from_query(|k| q.get(k))
+    });
+    let (requested, set_requested) = signal(None::<RunView>);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(v) = requested.get() {
+            let path = route::run(&env.get_untracked(), &run_id.get_untracked());
+            navigate(
+                &format!("{path}{}", v.to_query()),
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    let ctl = ViewCtl {
+        view,
+        set: set_requested,
+    };
+    provide_context(ctl);
+    let retry = Callback::new(move |_| run.refetch());
+
+    view! {
+        <nav class="breadcrumb">
+            <a href=route::environments()>"environments"</a>
+            <span class="sep">"/"</span>
+            <a href=move || route::environment(&env.get())>{move || env.get()}</a>
+            <span class="sep">"/"</span>
+            <span>"runs"</span>
+            <span class="sep">"/"</span>
+            <span class="mono">{move || run_id.get()}</span>
+        </nav>
+        {move || {
+            let (e, r) = (env.get(), run_id.get());
+            show_result(
+                run.get(),
+                "run",
+                retry,
+                move || {
+                    view! {
+                        <NotFound
+                            title="Run not found"
+                            detail=format!("Environment \u{201c}{e}\u{201d} has no run with ID {r}.")
+                        />
+                    }
+                    .into_any()
+                },
+                move |run: Arc<Run>| view! { <RunBody run=run /> },
+            )
+        }}
+    }
+}
+
+#[component]
+fn RunBody(run: Arc<Run>) -> impl IntoView {
+    let ctl = expect_context::<ViewCtl>();
+    let Clock(clock) = expect_context::<Clock>();
+    let env = run.environment.clone();
+    let link = move |id: &str| {
+        format!(
+            "{}{}",
+            route::run(&env, id),
+            ctl.view.with(|v| v.to_query())
+        )
+    };
+    let prev = run.previous_run_id.clone().map(|id| link(id.as_str()));
+    let next = run.next_run_id.clone().map(|id| link(id.as_str()));
+    let summary = changes::summarize(&run.changes);
+    let warnings = run.warnings.clone();
+    let r = run.clone();
+    let status_time = move || {
+        let now = clock.get();
+        match (&r.status, r.end) {
+            (Status::InProgress, _) | (_, None) => {
+                format!("started {}", format::relative_time(r.start, now))
+            }
+            (_, Some(end)) => format!("finished {}", format::relative_time(end, now)),
+        }
+    };
+    let r = run.clone();
+    let duration = move || {
+        let d = format::human_duration(r.duration(clock.get()));
+        if r.end.is_none() {
+            format!("{d} so far")
+        } else {
+            d
+        }
+    };
+    let refreshed = run.refreshed_at;
+    let failed_audits = run
+        .audits
+        .iter()
+        .filter(|a| a.status == Status::Failed)
+        .count();
+    let counts = [
+        (RunTab::Executions, run.executions.len().to_string()),
+        (
+            RunTab::Audits,
+            if failed_audits > 0 {
+                format!("{} · {failed_audits} failed", run.audits.len())
+            } else {
+                run.audits.len().to_string()
+            },
+        ),
+        (RunTab::Explore, run.models.len().to_string()),
+    ];
+    let tab = Memo::new(move |_| ctl.view.read().tab);
+    let body_run = run.clone();
+    view! {
+        <div class="run-nav">
+            {match prev {
+                Some(h) => view! { <a class="run-nav__prev" href=h rel="prev">"← Previous run"</a> }.into_any(),
+                None => view! { <span class="muted">"No previous run"</span> }.into_any(),
+            }}
+            {match next {
+                Some(h) => view! { <a class="run-nav__next" href=h rel="next">"Next run →"</a> }.into_any(),
+                None => view! { <span class="muted">"Latest run"</span> }.into_any(),
+            }}
+        </div>
+        {(!warnings.is_empty()).then(|| view! {
+            <div class="warning" role="note">
+                <strong>{format!("{} rows could not be shown. ", warnings.len())}</strong>
+                {warnings.join("; ")}
+            </div>
+        })}
+        <section class="cards" data-testid="run-header">
+            <div class="card">
+                <h3>"Status"</h3>
+                <div class="card__status" data-testid="run-status">
+                    <StatusBadge status=run.status.clone() large=true />
+                </div>
+                <div class="muted" data-testid="run-relative">{status_time}</div>
+                <div class="refreshed" data-testid="run-refreshed">
+                    "Data refreshed "
+                    {match refreshed {
+                        Some(t) => view! {
+                            <Timestamp t=Some(t) />
+                            " "
+                            <span class="zone">"UTC"</span>
+                            " "
+                            <span class="muted">{move || format!("({})", format::relative_time(t, clock.get()))}</span>
+                        }
+                        .into_any(),
+                        None => view! { <span class="muted">"unknown"</span> }.into_any(),
+                    }}
+                </div>
+            </div>
+            <div class="card">
+                <h3>"When"</h3>
+                <dl class="when">
+                    <dt>"Start"</dt>
+                    <dd data-testid="run-start"><Timestamp t=Some(run.start) /> " " <span class="zone">"UTC"</span></dd>
+                    <dt>"End"</dt>
+                    <dd data-testid="run-end">
+                        {match run.end {
+                            Some(t) => view! { <Timestamp t=Some(t) /> " " <span class="zone">"UTC"</span> }.into_any(),
+                            None => view! { <span class="muted">"still running"</span> }.into_any(),
+                        }}
+                    </dd>
+                    <dt>"Duration"</dt>
+                    <dd data-testid="run-duration">{duration}</dd>
+                </dl>
+            </div>
+            <ChangesCard summary=summary run=run.clone() />
+        </section>
+        <div class="tabs" role="tablist">
+            {counts
+                .into_iter()
+                .map(|(t, count)| {
+                    view! {
+                        <button
+                            role="tab"
+                            class="tab"
+                            data-tab=t.key()
+                            aria-selected=move || (tab.get() == t).to_string()
+                            on:click=move |_| ctl.update(|v| v.tab = t)
+                        >
+                            {t.label()}
+                            <span class="tab__count">{count}</span>
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+        {move || match tab.get() {
+            RunTab::Executions => view! { <ExecutionsTab run=body_run.clone() /> }.into_any(),
+            RunTab::Audits => view! { <AuditsList run=body_run.clone() /> }.into_any(),
+            RunTab::Explore => view! { <ModelsList run=body_run.clone() /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ChangesCard(summary: ChangeSummary, run: Arc<Run>) -> impl IntoView {
+    if summary.is_empty() {
+        return view! {
+            <div class="card" data-testid="run-changes">
+                <h3>"Changes since previous run"</h3>
+                <div class="big-number big-number--none">"0"</div>
+                <div class="muted">"No plan was applied since the previous run."</div>
+            </div>
+        }
+        .into_any();
+    }
+    let plans_label = if summary.plans == 1 { "plan" } else { "plans" };
+    let groups = [
+        ("Added", summary.added.clone()),
+        ("Removed", summary.removed.clone()),
+        ("Directly modified", summary.directly_modified.clone()),
+        ("Indirectly modified", summary.indirectly_modified.clone()),
+    ];
+    view! {
+        <div class="card" data-testid="run-changes">
+            <h3>"Changes since previous run"</h3>
+            <details class="changes">
+                <summary>
+                    <span class="big-number">{summary.plans}</span>
+                    " "
+                    {plans_label}
+                    <span class="muted">{format!(" · {} models changed", summary.models_changed())}</span>
+                </summary>
+                <ul class="changes__plans">
+                    {run
+                        .changes
+                        .iter()
+                        .map(|p| {
+                            let id = p.plan_id.as_ref().map(|i| i.short()).unwrap_or_else(|| "plan".into());
+                            view! {
+                                <li>
+                                    <span class="mono">{id}</span>
+                                    " applied "
+                                    <Timestamp t=p.applied_at />
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                {groups
+                    .into_iter()
+                    .filter(|(_, models)| !models.is_empty())
+                    .map(|(label, models)| {
+                        view! {
+                            <div class="changes__group">
+                                <h4>{format!("{label} ({})", models.len())}</h4>
+                                <ul>
+                                    {models.into_iter().map(|m| view! { <li class="mono">{m}</li> }).collect_view()}
+                                </ul>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </details>
+        </div>
+    }
+    .into_any()
+}
+
+/// Audits as a plain list; the interactive table replaces it.
+#[component]
+fn AuditsList(run: Arc<Run>) -> impl IntoView {
+    if run.audits.is_empty() {
+        return view! { <p class="empty">"This run has no audits."</p> }.into_any();
+    }
+    view! {
+        <div class="table-scroll table-scroll--static">
+            <table class="grid">
+                <thead>
+                    <tr>
+                        <th>"Audit"</th>
+                        <th>"Model"</th>
+                        <th>"Status"</th>
+                        <th>"Blocking"</th>
+                        <th class="num">"Failing rows"</th>
+                        <th>"Start " <span class="zone">"UTC"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {run
+                        .audits
+                        .iter()
+                        .map(|a| {
+                            view! {
+                                <tr>
+                                    <td class="mono">{a.name.clone()}</td>
+                                    <td class="mono">{a.model.clone()}</td>
+                                    <td><StatusBadge status=a.status.clone() /></td>
+                                    <td>{if a.blocking { "yes" } else { "no" }}</td>
+                                    <td class="num">{a.failing_rows.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                    <td><Timestamp t=a.start /></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// The run's models and their upstream models; the lineage graph replaces it.
+#[component]
+fn ModelsList(run: Arc<Run>) -> impl IntoView {
+    view! {
+        <div class="table-scroll table-scroll--static">
+            <table class="grid">
+                <thead>
+                    <tr>
+                        <th>"Model"</th>
+                        <th>"Kind"</th>
+                        <th>"Upstream"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {run
+                        .models
+                        .iter()
+                        .map(|m| {
+                            view! {
+                                <tr>
+                                    <td class="mono">{m.name.clone()}</td>
+                                    <td>{m.kind.clone()}</td>
+                                    <td class="mono muted">{m.upstream.join(", ")}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

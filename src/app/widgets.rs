@@ -1,0 +1,100 @@
+//! Small shared pieces: status badges, timestamps, loading and error states.
+
+use super::api::ApiError;
+use crate::core::format;
+use crate::core::model::{Status, Time};
+use leptos::prelude::*;
+
+#[component]
+pub fn StatusBadge(status: Status, #[prop(optional)] large: bool) -> impl IntoView {
+    let class = format!(
+        "status status--{}{}",
+        status.css(),
+        if large { " status--large" } else { "" }
+    );
+    view! { <span class=class data-status=status.key().to_string()>{status.label()}</span> }
+}
+
+/// A timestamp as date and clock, with its zone, e.g. `2026-11-25 02:03:07 UTC`.
+#[component]
+pub fn Timestamp(t: Option<Time>) -> impl IntoView {
+    match t {
+        Some(t) => view! {
+            <span class="ts" title=format!("{} UTC", format::timestamp_utc(t))>
+                <span class="ts__date">{format::date_utc(t)}</span>
+                " "
+                <span class="ts__clock">{format::clock_utc(t)}</span>
+            </span>
+        }
+        .into_any(),
+        None => view! { <span class="muted">"—"</span> }.into_any(),
+    }
+}
+
+#[component]
+pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
+    view! {
+        <div class="loading" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            {format!("Loading {what}…")}
+        </div>
+    }
+}
+
+/// An error with a retry button. Not-found errors get their own page instead.
+#[component]
+pub fn ErrorPanel(error: ApiError, retry: Callback<()>) -> impl IntoView {
+    let (title, hint) = match &error {
+        ApiError::Network { .. } => (
+            "The API could not be reached",
+            "Check that the API server is running and allows requests from this page (CORS).",
+        ),
+        ApiError::Http { .. } => (
+            "The API returned an error",
+            "The server may be having trouble; try again.",
+        ),
+        ApiError::Decode(_) => (
+            "The API sent data runlens cannot show",
+            "The response does not match the Run API contract (docs/api.md).",
+        ),
+        ApiError::NotFound { .. } => ("Not found", ""),
+    };
+    view! {
+        <div class="error-panel" role="alert">
+            <h2>{title}</h2>
+            <p class="error-panel__detail">{error.to_string()}</p>
+            <p class="muted">{hint}</p>
+            <button class="btn" on:click=move |_| retry.run(())>"Retry"</button>
+        </div>
+    }
+}
+
+#[component]
+pub fn NotFound(#[prop(into)] title: String, #[prop(into)] detail: String) -> impl IntoView {
+    view! {
+        <div class="not-found" data-testid="not-found">
+            <div class="not-found__code">"404"</div>
+            <h1>{title}</h1>
+            <p>{detail}</p>
+            <p>
+                <a href="/">"Back to environments"</a>
+            </p>
+        </div>
+    }
+}
+
+/// Renders a resource's result: loading, not-found, error with retry, or the data.
+pub fn show_result<T: Clone + 'static, V: IntoView + 'static>(
+    value: Option<Result<T, ApiError>>,
+    what: &'static str,
+    retry: Callback<()>,
+    not_found: impl FnOnce() -> AnyView,
+    ok: impl FnOnce(T) -> V,
+) -> AnyView {
+    match value {
+        None => view! { <Loading what=what /> }.into_any(),
+        Some(Err(ApiError::NotFound { .. })) => not_found(),
+        Some(Err(e)) => view! { <ErrorPanel error=e retry=retry /> }.into_any(),
+        Some(Ok(v)) => ok(v).into_any(),
+    }
+}
