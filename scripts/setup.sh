@@ -31,8 +31,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
   cargo install wasm-bindgen-cli --version "=$WBG_VERSION"
 fi
 
-if [ ! -x "$ROOT/tests/browser/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
-  say "installing binaryen 132 and playwright-core from npm"
+# Every devDependency of tests/browser/package.json present in node_modules?
+if ! (cd "$ROOT/tests/browser" && node -e '
+    const fs = require("fs");
+    const deps = Object.keys(require("./package.json").devDependencies);
+    process.exit(deps.every((d) => fs.existsSync(`node_modules/${d}/package.json`)) ? 0 : 1);'); then
+  say "installing binaryen 132, playwright-core and ajv from npm (tests/browser)"
   (cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund)
 fi
 

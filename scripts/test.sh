@@ -21,4 +21,4 @@ cargo run --quiet --locked --release --bin runlens-gen -- --check
 step "release build (trunk)"
 trunk build --release --locked
 step "browser tests (headless Chromium)"
-node --test --test-reporter=spec tests/browser/
+node --test --test-reporter=spec tests/browser/*.test.mjs

@@ -283,9 +283,14 @@ fn ExecRow(ex: Execution) -> impl IntoView {
         }
     };
     let open2 = open.clone();
+    let open3 = open.clone();
     view! {
         <tr data-model=ex.model.clone() class:row--failed=ex.status == Status::Failed>
-            <td class="mono cell-model" title=ex.model.clone()>{ex.model.clone()}</td>
+            <td class="cell-model">
+                <button class="model-link" title=format!("Details of {}", ex.model) on:click=open3>
+                    {ex.model.clone()}
+                </button>
+            </td>
             <td><StatusBadge status=ex.status.clone() /></td>
             <td class="num">{duration}</td>
             <td><Timestamp t=ex.start /></td>

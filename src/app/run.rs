@@ -6,6 +6,7 @@ use super::widgets::{show_result, NotFound, StatusBadge, Timestamp};
 use super::Clock;
 use crate::core::changes::{self, ChangeSummary};
 use crate::core::format;
+use crate::core::health::{self, RunHealth};
 use crate::core::model::{Run, Status};
 use crate::core::route::{self, RunTab, RunView};
 use leptos::prelude::*;
@@ -126,7 +127,9 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
     let r = run.clone();
     let duration = move || {
         let d = format::human_duration(r.duration(clock.get()));
-        if r.end.is_none() {
+        if r.end.is_none() && r.refreshed_at.is_some() {
+            format!("{d} so far (at last refresh)")
+        } else if r.end.is_none() {
             format!("{d} so far")
         } else {
             d
@@ -209,6 +212,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
             </div>
             <ChangesCard summary=summary run=run.clone() />
         </section>
+        <HealthStrip health=health::health(&run) />
         <div class="tabs" role="tablist">
             {counts
                 .into_iter()
@@ -375,4 +379,62 @@ fn ModelsList(run: Arc<Run>) -> impl IntoView {
             </table>
         </div>
     }
+}
+
+/// What broke, above the tabs: failed models (each opens its details), skips, audits.
+#[component]
+fn HealthStrip(health: RunHealth) -> impl IntoView {
+    let ctl = expect_context::<ViewCtl>();
+    if health.is_clean() {
+        return ().into_any();
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    if !health.failed.is_empty() {
+        parts.push(plural(health.failed.len(), "model failed", "models failed"));
+    }
+    if health.skipped > 0 {
+        parts.push(format!("{} skipped downstream", health.skipped));
+    }
+    if health.failed_audits > 0 {
+        parts.push(format!(
+            "{} ({} blocking)",
+            plural(health.failed_audits, "audit failed", "audits failed"),
+            health.failed_blocking_audits
+        ));
+    }
+    let severe = !health.failed.is_empty() || health.failed_blocking_audits > 0;
+    view! {
+        <section class=if severe { "health health--failed" } else { "health health--warn" } data-testid="health">
+            <div class="health__title">{parts.join(" · ")}</div>
+            <ul class="health__list">
+                {health
+                    .failed
+                    .into_iter()
+                    .map(|(model, first)| {
+                        let m = model.clone();
+                        view! {
+                            <li>
+                                <button
+                                    class="health__model mono"
+                                    on:click=move |_| {
+                                        let m = m.clone();
+                                        ctl.update(|v| {
+                                            v.tab = RunTab::Executions;
+                                            v.detail = Some(m);
+                                        })
+                                    }
+                                >
+                                    {model}
+                                </button>
+                                <span class="health__error">{first}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
 }

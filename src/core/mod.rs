@@ -8,6 +8,7 @@
 pub mod changes;
 pub mod decode;
 pub mod format;
+pub mod health;
 pub mod model;
 pub mod route;
 pub mod table;

@@ -269,9 +269,13 @@ pub struct Run {
 }
 
 impl Run {
-    /// Wall-clock duration; for a run in progress, the time elapsed until `now`.
+    /// Wall-clock duration. For a run in progress: the time elapsed until the
+    /// data was last refreshed (what is known), or until `now` without one.
     pub fn duration(&self, now: Time) -> Duration {
-        self.end.unwrap_or(now) - self.start
+        let until = self
+            .end
+            .unwrap_or_else(|| self.refreshed_at.map_or(now, |r| r.min(now)));
+        until - self.start
     }
 }
 
@@ -314,4 +318,43 @@ pub struct LogLine {
 pub struct Log {
     pub id: String,
     pub lines: Vec<LogLine>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::decode::decode_run;
+
+    #[test]
+    fn run_duration_finished_and_in_progress() {
+        let doc = |end: &str, refreshed: &str| {
+            format!(
+                r#"{{"id":"0123456789abcdef0123456789abcdef","environment":"prod","status":"in_progress",
+                "start":"2026-11-26T03:00:00Z"{end}{refreshed}}}"#
+            )
+        };
+        let now = crate::core::decode::parse_time("now", "2026-11-26T05:00:00Z").unwrap();
+        let finished = decode_run(&doc(r#","end":"2026-11-26T03:01:03Z""#, "")).unwrap();
+        assert_eq!(finished.duration(now), Duration::seconds(63));
+        let refreshed = decode_run(&doc("", r#","refreshed_at":"2026-11-26T03:30:00Z""#)).unwrap();
+        assert_eq!(refreshed.duration(now), Duration::minutes(30));
+        let live = decode_run(&doc("", "")).unwrap();
+        assert_eq!(live.duration(now), Duration::hours(2));
+    }
+
+    #[test]
+    fn statuses_and_ids() {
+        assert_eq!(Status::from_wire("IN-PROGRESS"), Status::InProgress);
+        assert_eq!(Status::from_wire("success"), Status::Complete);
+        assert_eq!(Status::from_wire("not scheduled"), Status::NotScheduled);
+        assert_eq!(
+            Status::from_wire("paused"),
+            Status::Unknown("paused".into())
+        );
+        let id = RunId::parse("E07B1C3D47E07CB9C36BC2ACE45AE5F7").unwrap();
+        assert_eq!(id.as_str(), "e07b1c3d47e07cb9c36bc2ace45ae5f7");
+        assert_eq!(id.short(), "e07b1c3d…e45ae5f7");
+        assert!(RunId::parse("e07b1c3d").is_err());
+        assert!(RunId::parse("g07b1c3d47e07cb9c36bc2ace45ae5f7").is_err());
+    }
 }

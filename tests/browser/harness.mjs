@@ -30,10 +30,12 @@ export async function launch({ mounts = {} } = {}) {
   return {
     base,
     browser,
-    async page({ timezoneId = 'UTC', viewport = { width: 1440, height: 900 } } = {}) {
+    // fixedClock: Date.now() returns FIXED_NOW (relative times are then exact).
+    // Benchmarks turn it off: Playwright's fake clock also replaces `performance`.
+    async page({ timezoneId = 'UTC', viewport = { width: 1440, height: 900 }, fixedClock = true } = {}) {
       const context = await browser.newContext({ timezoneId, viewport });
       const page = await context.newPage();
-      await page.clock.setFixedTime(FIXED_NOW);
+      if (fixedClock) await page.clock.setFixedTime(FIXED_NOW);
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(e.message));
       return page;

@@ -1,0 +1,51 @@
+// The demo snapshot conforms to the published Run API schema (docs/api.schema.json).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { ROOT, API_DIR } from './harness.mjs';
+
+const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs/api.schema.json'), 'utf8'));
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+ajv.addSchema(schema, 'api');
+const validator = (def) => ajv.getSchema(`api#/$defs/${def}`);
+
+function* files(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* files(p); else yield p;
+  }
+}
+
+const kindOf = (rel) =>
+  rel === 'environments.json' ? 'environmentsDocument'
+    : rel.endsWith('/activity.json') ? 'activityDocument'
+      : rel.includes('/runs/') ? 'runDocument'
+        : rel.startsWith('logs/') ? 'logDocument' : null;
+
+test('every file of the demo snapshot validates against docs/api.schema.json', () => {
+  const counts = {};
+  for (const file of files(API_DIR)) {
+    const rel = path.relative(API_DIR, file).split(path.sep).join('/');
+    const kind = kindOf(rel);
+    assert.ok(kind, `unexpected file ${rel}`);
+    const validate = validator(kind);
+    const ok = validate(JSON.parse(fs.readFileSync(file, 'utf8')));
+    assert.ok(ok, `${rel}: ${ajv.errorsText(validate.errors)}`);
+    counts[kind] = (counts[kind] || 0) + 1;
+  }
+  assert.equal(counts.environmentsDocument, 1);
+  assert.equal(counts.activityDocument, 2);
+  assert.equal(counts.runDocument, 29);
+  assert.ok(counts.logDocument > 100);
+});
+
+test('the schema rejects what the contract forbids', () => {
+  const run = validator('runDocument');
+  assert.equal(run({ id: 'xyz', environment: 'prod', status: 'complete', start: '2026-11-20T00:00:00Z' }), false);
+  assert.equal(run({ id: '0123456789abcdef0123456789abcdef', environment: 'prod', status: 'complete', start: 'yesterday' }), false);
+  assert.equal(run({ id: '0123456789abcdef0123456789abcdef', environment: 'prod', status: 'brand_new_status', start: '2026-11-20T00:00:00Z', extra: 1 }), true);
+});
