@@ -8,7 +8,9 @@
 pub mod changes;
 pub mod decode;
 pub mod format;
+pub mod graph;
 pub mod health;
+pub mod lineage;
 pub mod model;
 pub mod route;
 pub mod table;

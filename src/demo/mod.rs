@@ -1024,39 +1024,76 @@ pub fn demo_files() -> Vec<GeneratedFile> {
     files
 }
 
-/// A synthetic project of `models` models in layers with realistic fan-in,
-/// and one run of `executions` executions (models run for several hourly
-/// intervals when `executions > models`), in an environment named `scale`.
-pub fn scale_files(models: usize, executions: usize, seed: u64) -> Vec<GeneratedFile> {
+/// A synthetic pipeline DAG of `n` models: layers of models grouped in
+/// subject-area domains; each model reads 1 to 3 models (sometimes up to 6)
+/// mostly from the previous layer and its own domain, sometimes from further
+/// back, another domain, or a few widely used hub models.
+/// Returns model names and, per model, the indices of its upstream models.
+pub fn synthetic_dag(n: usize, seed: u64) -> (Vec<String>, Vec<Vec<usize>>) {
     let mut rng = Rng::new(seed);
-    let now = at(DEMO_NOW);
-    let models = models.max(1);
-    let layers = ((models as f64).sqrt() / 2.0).ceil().clamp(2.0, 60.0) as usize;
-    let per_layer = models.div_ceil(layers);
-    let names: Vec<String> = (0..models)
+    let n = n.max(1);
+    let layers = ((n as f64).sqrt() / 2.0).ceil().clamp(2.0, 60.0) as usize;
+    let per_layer = n.div_ceil(layers);
+    let domains = (per_layer / 6).max(1);
+    let names: Vec<String> = (0..n)
         .map(|i| format!("layer_{:02}.model_{:05}", i / per_layer, i))
         .collect();
-    let mut upstream: Vec<Vec<String>> = vec![Vec::new(); models];
+    let mut upstream: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, ups) in upstream.iter_mut().enumerate().skip(per_layer) {
         let layer = i / per_layer;
-        let fan_in = rng.range(1, 3) as usize;
+        let slot = i % per_layer;
+        let domain = slot * domains / per_layer;
+        let fan_in = if rng.chance(0.1) {
+            rng.range(4, 6)
+        } else {
+            rng.range(1, 3)
+        } as usize;
         for _ in 0..fan_in {
-            // Mostly the previous layer, sometimes further back (long edges).
-            let back = if rng.chance(0.8) {
+            let back = if rng.chance(0.75) {
                 1
             } else {
-                rng.range(2, layer.max(2) as i64) as usize
+                rng.range(2, 4) as usize
             }
             .min(layer);
             let l = layer - back;
             let lo = l * per_layer;
-            let hi = ((l + 1) * per_layer).min(models) - 1;
-            let u = names[rng.range(lo as i64, hi as i64) as usize].clone();
+            let len = ((l + 1) * per_layer).min(n) - lo;
+            let u = if rng.chance(0.05) {
+                lo + rng.range(0, (len / 100).max(1) as i64 - 1) as usize
+            } else {
+                let d = if rng.chance(0.85) {
+                    domain
+                } else {
+                    rng.range(0, domains as i64 - 1) as usize
+                };
+                let (a, b) = (
+                    d * len / domains,
+                    ((d + 1) * len / domains).max(d * len / domains + 1),
+                );
+                lo + rng.range(a as i64, b as i64 - 1) as usize
+            };
             if !ups.contains(&u) {
                 ups.push(u);
             }
         }
     }
+    (names, upstream)
+}
+
+/// A synthetic project of `models` models ([`synthetic_dag`]) and one run of
+/// `executions` executions (models run for several hourly intervals when
+/// `executions > models`), in an environment named `scale`.
+pub fn scale_files(models: usize, executions: usize, seed: u64) -> Vec<GeneratedFile> {
+    let mut rng = Rng::new(seed ^ 0x5eed);
+    let now = at(DEMO_NOW);
+    let (names, up_idx) = synthetic_dag(models, seed);
+    let models = names.len();
+    let layers = ((models as f64).sqrt() / 2.0).ceil().clamp(2.0, 60.0) as usize;
+    let per_layer = models.div_ceil(layers);
+    let upstream: Vec<Vec<String>> = up_idx
+        .iter()
+        .map(|u| u.iter().map(|&i| names[i].clone()).collect())
+        .collect();
     let start = now - Duration::hours(2);
     let per_model = executions.div_ceil(models).max(1);
     let mut failed: BTreeSet<String> = BTreeSet::new();

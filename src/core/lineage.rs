@@ -1,0 +1,283 @@
+//! The lineage graph of a run: models and their upstream edges, with
+//! traversal (ancestors, descendants) and box sizes for the layout.
+
+use super::graph::{self, Layout, Options, Size};
+use super::model::{Execution, Run, Status};
+use std::collections::{BTreeMap, VecDeque};
+
+/// Node box height in graph units (the SVG draws 1 unit = 1 px at zoom 1).
+pub const NODE_HEIGHT: f64 = 46.0;
+
+/// Box size from the label: monospace text at ~7.4 px per character plus
+/// room for the status badge; bounded so one long name cannot dominate.
+pub fn node_size(label: &str) -> Size {
+    let chars = label.chars().count().clamp(8, 48) as f64;
+    Size {
+        width: (chars * 7.4 + 34.0).max(150.0),
+        height: NODE_HEIGHT,
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lineage {
+    pub names: Vec<String>,
+    /// Whether the name is only referenced as an upstream (not in `models`).
+    pub external: Vec<bool>,
+    pub upstream: Vec<Vec<usize>>,
+    pub downstream: Vec<Vec<usize>>,
+    /// (upstream, downstream) pairs.
+    pub edges: Vec<(usize, usize)>,
+    index: BTreeMap<String, usize>,
+}
+
+impl Lineage {
+    /// Nodes are the run's models in API order, then names that only appear
+    /// as upstream references, in order of first mention.
+    pub fn from_run(run: &Run) -> Lineage {
+        let mut names: Vec<String> = Vec::with_capacity(run.models.len());
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut external = Vec::new();
+        for m in &run.models {
+            if !index.contains_key(&m.name) {
+                index.insert(m.name.clone(), names.len());
+                names.push(m.name.clone());
+                external.push(false);
+            }
+        }
+        // Executed models missing from `models` still belong in the graph.
+        for e in &run.executions {
+            if !index.contains_key(&e.model) {
+                index.insert(e.model.clone(), names.len());
+                names.push(e.model.clone());
+                external.push(false);
+            }
+        }
+        let mut edges = Vec::new();
+        for m in &run.models {
+            let to = index[&m.name];
+            for u in &m.upstream {
+                let from = match index.get(u) {
+                    Some(&i) => i,
+                    None => {
+                        index.insert(u.clone(), names.len());
+                        names.push(u.clone());
+                        external.push(true);
+                        names.len() - 1
+                    }
+                };
+                edges.push((from, to));
+            }
+        }
+        edges.sort_unstable();
+        edges.dedup();
+        let mut upstream = vec![Vec::new(); names.len()];
+        let mut downstream = vec![Vec::new(); names.len()];
+        for &(a, b) in &edges {
+            if a != b {
+                upstream[b].push(a);
+                downstream[a].push(b);
+            }
+        }
+        Lineage {
+            names,
+            external,
+            upstream,
+            downstream,
+            edges,
+            index,
+        }
+    }
+
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    fn walk(&self, start: usize, next: &[Vec<usize>], max_depth: usize) -> Vec<usize> {
+        let mut seen = vec![false; self.len()];
+        seen[start] = true;
+        let mut out = Vec::new();
+        let mut queue = VecDeque::from([(start, 0usize)]);
+        while let Some((v, d)) = queue.pop_front() {
+            if d == max_depth {
+                continue;
+            }
+            for &w in &next[v] {
+                if !seen[w] {
+                    seen[w] = true;
+                    out.push(w);
+                    queue.push_back((w, d + 1));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Every model upstream of `i` (transitively), sorted by index.
+    pub fn ancestors(&self, i: usize) -> Vec<usize> {
+        self.walk(i, &self.upstream, usize::MAX)
+    }
+
+    /// Every model downstream of `i` (transitively), sorted by index.
+    pub fn descendants(&self, i: usize) -> Vec<usize> {
+        self.walk(i, &self.downstream, usize::MAX)
+    }
+
+    /// `i` with its direct neighbours (`all = false`) or with all its
+    /// ancestors and descendants (`all = true`), as a membership mask.
+    pub fn neighbourhood(&self, i: usize, all: bool) -> Vec<bool> {
+        let depth = if all { usize::MAX } else { 1 };
+        let mut mask = vec![false; self.len()];
+        mask[i] = true;
+        for v in self
+            .walk(i, &self.upstream, depth)
+            .into_iter()
+            .chain(self.walk(i, &self.downstream, depth))
+        {
+            mask[v] = true;
+        }
+        mask
+    }
+
+    pub fn layout(&self, opts: &Options) -> Layout {
+        let sizes: Vec<Size> = self.names.iter().map(|n| node_size(n)).collect();
+        graph::layout(&sizes, &self.edges, opts)
+    }
+}
+
+/// The status of each lineage node in this run: its execution's status, or
+/// `None` for models the run did not execute (sources, external tables).
+/// With several executions of one model (several intervals), the most
+/// severe status wins (failed before in progress before complete ...).
+pub fn node_status(lineage: &Lineage, executions: &[Execution]) -> Vec<Option<Status>> {
+    let mut out: Vec<Option<Status>> = vec![None; lineage.len()];
+    for e in executions {
+        if let Some(i) = lineage.index_of(&e.model) {
+            out[i] = Some(match out[i].take() {
+                Some(s) if s <= e.status => s,
+                _ => e.status.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Downstream or upstream models grouped by status (for the Impact tab):
+/// (status or None for not executed, models sorted by name).
+pub fn group_by_status(
+    nodes: &[usize],
+    lineage: &Lineage,
+    status: &[Option<Status>],
+) -> Vec<(Option<Status>, Vec<usize>)> {
+    let mut groups: BTreeMap<Option<Status>, Vec<usize>> = BTreeMap::new();
+    for &v in nodes {
+        groups.entry(status[v].clone()).or_default().push(v);
+    }
+    let mut out: Vec<(Option<Status>, Vec<usize>)> = groups.into_iter().collect();
+    for (_, vs) in &mut out {
+        vs.sort_by(|a, b| lineage.names[*a].cmp(&lineage.names[*b]));
+    }
+    // Executed statuses in severity order first, "not executed" last.
+    out.sort_by(|a, b| match (&a.0, &b.0) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, _) => std::cmp::Ordering::Greater,
+        (_, None) => std::cmp::Ordering::Less,
+        (x, y) => x.cmp(y),
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::decode::decode_run;
+
+    fn run() -> Run {
+        decode_run(
+            r#"{"id":"0123456789abcdef0123456789abcdef","environment":"prod","status":"failed","start":"2026-11-20T00:00:00Z",
+            "models":[
+              {"name":"stg.a","upstream":["raw.a"]},
+              {"name":"stg.b","upstream":["raw.b"]},
+              {"name":"int.ab","upstream":["stg.a","stg.b"]},
+              {"name":"mart.x","upstream":["int.ab"]},
+              {"name":"mart.y","upstream":["int.ab","stg.b"]},
+              {"name":"rpt.z","upstream":["mart.x"]}],
+            "executions":[
+              {"model":"stg.a","status":"complete"},{"model":"stg.b","status":"complete"},
+              {"model":"int.ab","status":"failed"},{"model":"int.ab","status":"complete"},
+              {"model":"mart.x","status":"skipped"},{"model":"mart.y","status":"skipped"},
+              {"model":"rpt.z","status":"skipped"}]}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn builds_nodes_edges_and_external_sources() {
+        let l = Lineage::from_run(&run());
+        assert_eq!(
+            l.names,
+            ["stg.a", "stg.b", "int.ab", "mart.x", "mart.y", "rpt.z", "raw.a", "raw.b"]
+        );
+        assert_eq!(
+            l.external,
+            [false, false, false, false, false, false, true, true]
+        );
+        assert_eq!(l.edges.len(), 8);
+        assert_eq!(l.upstream[4], vec![1, 2]);
+        assert_eq!(l.index_of("mart.y"), Some(4));
+    }
+
+    #[test]
+    fn traversals() {
+        let l = Lineage::from_run(&run());
+        let int = l.index_of("int.ab").unwrap();
+        assert_eq!(l.ancestors(int), vec![0, 1, 6, 7]);
+        assert_eq!(l.descendants(int), vec![3, 4, 5]);
+        let one_hop: Vec<usize> = (0..l.len())
+            .filter(|&i| l.neighbourhood(int, false)[i])
+            .collect();
+        assert_eq!(one_hop, vec![0, 1, 2, 3, 4]);
+        let all: Vec<usize> = (0..l.len())
+            .filter(|&i| l.neighbourhood(int, true)[i])
+            .collect();
+        assert_eq!(all, vec![0, 1, 2, 3, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn statuses_and_impact_groups() {
+        let r = run();
+        let l = Lineage::from_run(&r);
+        let st = node_status(&l, &r.executions);
+        assert_eq!(st[2], Some(Status::Failed)); // failed wins over complete
+        assert_eq!(st[6], None);
+        let int = l.index_of("int.ab").unwrap();
+        let groups = group_by_status(&l.descendants(int), &l, &st);
+        assert_eq!(groups, vec![(Some(Status::Skipped), vec![3, 4, 5])]);
+        let groups = group_by_status(&l.ancestors(int), &l, &st);
+        assert_eq!(
+            groups,
+            vec![(Some(Status::Complete), vec![0, 1]), (None, vec![6, 7])]
+        );
+    }
+
+    #[test]
+    fn node_sizes_follow_label_length_within_bounds() {
+        assert_eq!(node_size("a").width, 150.0);
+        assert!(
+            node_size("intermediate.int_marketing_attribution").width
+                > node_size("marts.fct_orders").width
+        );
+        assert_eq!(
+            node_size(&"x".repeat(200)).width,
+            node_size(&"x".repeat(48)).width
+        );
+    }
+}
