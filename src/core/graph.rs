@@ -379,15 +379,15 @@ fn layout_component(
         if best_cross == 0 {
             break;
         }
-        for l in 1..layers {
-            sort_row(&mut rows[l], &pos, &ln, true);
-            for (i, &v) in rows[l].iter().enumerate() {
+        for row in rows.iter_mut().skip(1) {
+            sort_row(row, &pos, &ln, true);
+            for (i, &v) in row.iter().enumerate() {
                 pos[v] = i;
             }
         }
-        for l in (0..layers.saturating_sub(1)).rev() {
-            sort_row(&mut rows[l], &pos, &ln, false);
-            for (i, &v) in rows[l].iter().enumerate() {
+        for row in rows.iter_mut().rev().skip(1) {
+            sort_row(row, &pos, &ln, false);
+            for (i, &v) in row.iter().enumerate() {
                 pos[v] = i;
             }
         }
