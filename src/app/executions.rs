@@ -2,9 +2,9 @@
 //! windowed table body (only rows in view are in the DOM), and a details
 //! drawer with the full error message and the execution's log.
 
-use super::api::Api;
+use super::log::LogView;
 use super::run::ViewCtl;
-use super::widgets::{show_result, StatusBadge, Timestamp};
+use super::widgets::{StatusBadge, Timestamp};
 use crate::core::format;
 use crate::core::model::{Execution, Run, Status};
 use crate::core::table::{self, SearchIndex};
@@ -283,13 +283,13 @@ fn ExecRow(ex: Execution) -> impl IntoView {
         }
     };
     let open2 = open.clone();
-    let open3 = open.clone();
+    let explore_href = ctl.view.with_untracked(|v| v.explore(&ex.model).to_query());
     view! {
         <tr data-model=ex.model.clone() class:row--failed=ex.status == Status::Failed>
             <td class="cell-model">
-                <button class="model-link" title=format!("Details of {}", ex.model) on:click=open3>
+                <a class="model-link" href=explore_href title=format!("{} in the lineage graph", ex.model)>
                     {ex.model.clone()}
-                </button>
+                </a>
             </td>
             <td><StatusBadge status=ex.status.clone() /></td>
             <td class="num">{duration}</td>
@@ -318,18 +318,7 @@ fn ExecRow(ex: Execution) -> impl IntoView {
 #[component]
 fn ExecDrawer(ex: Execution) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let api = expect_context::<Api>();
-    let log_id = ex.log_id.clone();
-    let log = LocalResource::new(move || {
-        let (api, id) = (api.clone(), log_id.clone());
-        async move {
-            match id {
-                Some(id) => api.log(&id).await.map(Some),
-                None => Ok(None),
-            }
-        }
-    });
-    let retry = Callback::new(move |_| log.refetch());
+    let explore = ctl.view.with_untracked(|v| v.explore(&ex.model).to_query());
     view! {
         <aside class="drawer" role="dialog" aria-label="Execution details" data-testid="exec-drawer">
             <div class="drawer__head">
@@ -341,40 +330,14 @@ fn ExecDrawer(ex: Execution) -> impl IntoView {
                 <span>"Start " <Timestamp t=ex.start /></span>
                 <span>"End " <Timestamp t=ex.end /></span>
                 <span>{ex.duration.map(format::human_duration).unwrap_or_else(|| "—".into())}</span>
+                <a href=explore>"Open in lineage →"</a>
             </div>
             {ex.error.clone().map(|e| view! {
                 <h3>"Error message"</h3>
                 <pre class="error-full" data-testid="error-full">{e}</pre>
             })}
             <h3>"Log"</h3>
-            {move || {
-                show_result(
-                    log.get(),
-                    "log",
-                    retry,
-                    || view! { <p class="muted">"This log is no longer available."</p> }.into_any(),
-                    |l| match l {
-                        None => view! { <p class="muted">"No log was kept for this execution."</p> }.into_any(),
-                        Some(l) => view! {
-                            <ol class="log" data-testid="log">
-                                {l.lines
-                                    .into_iter()
-                                    .map(|line| {
-                                        view! {
-                                            <li class=format!("log__line log__line--{}", line.level.label().to_lowercase())>
-                                                <span class="log__ts">{line.at.map(format::timestamp_utc).unwrap_or_default()}</span>
-                                                <span class="log__lvl">{line.level.label()}</span>
-                                                <span class="log__msg">{line.message}</span>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ol>
-                        }
-                        .into_any(),
-                    },
-                )
-            }}
+            <LogView log_id=ex.log_id.clone() />
         </aside>
     }
 }

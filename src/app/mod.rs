@@ -4,6 +4,8 @@
 pub mod api;
 mod environment;
 mod executions;
+mod explore;
+mod log;
 mod run;
 mod widgets;
 

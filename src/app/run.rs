@@ -2,6 +2,7 @@
 
 use super::api::Api;
 use super::executions::ExecutionsTab;
+use super::explore::ExploreTab;
 use super::widgets::{show_result, NotFound, StatusBadge, Timestamp};
 use super::Clock;
 use crate::core::changes::{self, ChangeSummary};
@@ -151,7 +152,12 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                 run.audits.len().to_string()
             },
         ),
-        (RunTab::Explore, run.models.len().to_string()),
+        (
+            RunTab::Explore,
+            crate::core::lineage::Lineage::from_run(&run)
+                .len()
+                .to_string(),
+        ),
     ];
     let tab = Memo::new(move |_| ctl.view.read().tab);
     let body_run = run.clone();
@@ -235,7 +241,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
         {move || match tab.get() {
             RunTab::Executions => view! { <ExecutionsTab run=body_run.clone() /> }.into_any(),
             RunTab::Audits => view! { <AuditsList run=body_run.clone() /> }.into_any(),
-            RunTab::Explore => view! { <ModelsList run=body_run.clone() /> }.into_any(),
+            RunTab::Explore => view! { <ExploreTab run=body_run.clone() /> }.into_any(),
         }}
     }
 }
@@ -346,39 +352,6 @@ fn AuditsList(run: Arc<Run>) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-/// The run's models and their upstream models; the lineage graph replaces it.
-#[component]
-fn ModelsList(run: Arc<Run>) -> impl IntoView {
-    view! {
-        <div class="table-scroll table-scroll--static">
-            <table class="grid">
-                <thead>
-                    <tr>
-                        <th>"Model"</th>
-                        <th>"Kind"</th>
-                        <th>"Upstream"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {run
-                        .models
-                        .iter()
-                        .map(|m| {
-                            view! {
-                                <tr>
-                                    <td class="mono">{m.name.clone()}</td>
-                                    <td>{m.kind.clone()}</td>
-                                    <td class="mono muted">{m.upstream.join(", ")}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
 }
 
 /// What broke, above the tabs: failed models (each opens its details), skips, audits.

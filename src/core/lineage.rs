@@ -18,6 +18,17 @@ pub fn node_size(label: &str) -> Size {
     }
 }
 
+/// Short form of a model kind for the graph's nodes.
+pub fn kind_short(kind: &str) -> String {
+    match kind {
+        "INCREMENTAL_BY_TIME_RANGE" => "incremental".into(),
+        "INCREMENTAL_BY_UNIQUE_KEY" => "incremental by key".into(),
+        "SCD_TYPE_2" => "scd type 2".into(),
+        "EXTERNAL" => "source".into(),
+        other => other.to_lowercase().replace('_', " "),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lineage {
     pub names: Vec<String>,
@@ -266,6 +277,14 @@ mod tests {
             groups,
             vec![(Some(Status::Complete), vec![0, 1]), (None, vec![6, 7])]
         );
+    }
+
+    #[test]
+    fn short_kinds() {
+        assert_eq!(kind_short("INCREMENTAL_BY_TIME_RANGE"), "incremental");
+        assert_eq!(kind_short("SCD_TYPE_2"), "scd type 2");
+        assert_eq!(kind_short("VIEW"), "view");
+        assert_eq!(kind_short("SEED_MODEL"), "seed model");
     }
 
     #[test]

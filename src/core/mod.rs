@@ -6,6 +6,7 @@
 //! enforces the first half, function signatures the second.
 
 pub mod changes;
+pub mod cron;
 pub mod decode;
 pub mod format;
 pub mod graph;
@@ -13,6 +14,7 @@ pub mod health;
 pub mod lineage;
 pub mod model;
 pub mod route;
+pub mod sql;
 pub mod table;
 pub mod virtual_list;
 pub mod wire;

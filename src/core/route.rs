@@ -49,6 +49,83 @@ impl RunTab {
     }
 }
 
+/// The tabs of a model's details in Explore Executions (`mtab=`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ModelTab {
+    #[default]
+    Overview,
+    Impact,
+    Definition,
+    Schema,
+    Intervals,
+    Log,
+}
+
+impl ModelTab {
+    pub const ALL: [ModelTab; 6] = [
+        ModelTab::Overview,
+        ModelTab::Impact,
+        ModelTab::Definition,
+        ModelTab::Schema,
+        ModelTab::Intervals,
+        ModelTab::Log,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            ModelTab::Overview => "overview",
+            ModelTab::Impact => "impact",
+            ModelTab::Definition => "definition",
+            ModelTab::Schema => "schema",
+            ModelTab::Intervals => "intervals",
+            ModelTab::Log => "log",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ModelTab::Overview => "Overview",
+            ModelTab::Impact => "Impact",
+            ModelTab::Definition => "Definition",
+            ModelTab::Schema => "Schema",
+            ModelTab::Intervals => "Intervals",
+            ModelTab::Log => "Log",
+        }
+    }
+    pub fn parse(s: &str) -> ModelTab {
+        ModelTab::ALL
+            .into_iter()
+            .find(|t| t.key() == s)
+            .unwrap_or_default()
+    }
+}
+
+/// Which part of the graph Explore Executions shows around the selection (`hood=`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Hood {
+    #[default]
+    Everything,
+    /// The selected model and its direct neighbours.
+    OneHop,
+    /// The selected model with all its ancestors and descendants.
+    Lineage,
+}
+
+impl Hood {
+    pub fn key(self) -> &'static str {
+        match self {
+            Hood::Everything => "",
+            Hood::OneHop => "1",
+            Hood::Lineage => "all",
+        }
+    }
+    pub fn parse(s: &str) -> Hood {
+        match s {
+            "1" => Hood::OneHop,
+            "all" => Hood::Lineage,
+            _ => Hood::Everything,
+        }
+    }
+}
+
 /// Everything about the run page a user would want to share in a link.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct RunView {
@@ -57,6 +134,10 @@ pub struct RunView {
     pub executions: TableQuery,
     /// `exec`: the model whose execution details (full error, log) are open.
     pub detail: Option<String>,
+    /// Explore Executions: `model` (selected), `mtab` (details tab), `hood`.
+    pub model: Option<String>,
+    pub model_tab: ModelTab,
+    pub hood: Hood,
 }
 
 fn table_from(get: &impl Fn(&str) -> Option<String>, prefix: &str) -> TableQuery {
@@ -95,6 +176,9 @@ impl RunView {
             tab: get("tab").map(|t| RunTab::parse(&t)).unwrap_or_default(),
             executions: table_from(&get, ""),
             detail: get("exec").filter(|s| !s.is_empty()),
+            model: get("model").filter(|s| !s.is_empty()),
+            model_tab: get("mtab").map(|t| ModelTab::parse(&t)).unwrap_or_default(),
+            hood: get("hood").map(|h| Hood::parse(&h)).unwrap_or_default(),
         }
     }
 
@@ -108,7 +192,25 @@ impl RunView {
         if let Some(d) = &self.detail {
             pairs.push(("exec".to_string(), d.clone()));
         }
+        if let Some(m) = &self.model {
+            pairs.push(("model".to_string(), m.clone()));
+        }
+        if self.model_tab != ModelTab::Overview {
+            pairs.push(("mtab".to_string(), self.model_tab.key().to_string()));
+        }
+        if self.hood != Hood::Everything {
+            pairs.push(("hood".to_string(), self.hood.key().to_string()));
+        }
         query_string(&pairs)
+    }
+
+    /// The view that shows `model` in Explore Executions, keeping the rest.
+    pub fn explore(&self, model: &str) -> RunView {
+        RunView {
+            tab: RunTab::Explore,
+            model: Some(model.to_string()),
+            ..self.clone()
+        }
     }
 }
 
@@ -161,6 +263,7 @@ mod tests {
                 sort: Sort::parse("-duration"),
             },
             detail: Some("marts.fct_orders".into()),
+            ..Default::default()
         };
         let q = v.to_query();
         assert_eq!(
@@ -177,6 +280,33 @@ mod tests {
         .into();
         let back = RunView::from_query(|k| decoded.get(k).map(|s| s.to_string()));
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn explore_state_round_trips() {
+        let v = RunView::default().explore("marts.fct_orders");
+        let v = RunView {
+            model_tab: ModelTab::Impact,
+            hood: Hood::Lineage,
+            ..v
+        };
+        assert_eq!(
+            v.to_query(),
+            "?tab=explore&model=marts.fct_orders&mtab=impact&hood=all"
+        );
+        let decoded: HashMap<&str, &str> = [
+            ("tab", "explore"),
+            ("model", "marts.fct_orders"),
+            ("mtab", "impact"),
+            ("hood", "all"),
+        ]
+        .into();
+        assert_eq!(
+            RunView::from_query(|k| decoded.get(k).map(|s| s.to_string())),
+            v
+        );
+        assert_eq!(ModelTab::parse("nope"), ModelTab::Overview);
+        assert_eq!(Hood::parse("1"), Hood::OneHop);
     }
 
     #[test]

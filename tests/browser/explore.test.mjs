@@ -1,0 +1,80 @@
+// Explore Executions: the lineage graph and model details (headless Chromium).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, readApi } from './harness.mjs';
+
+let h;
+before(async () => { h = await launch(); });
+after(async () => { await h?.close(); });
+
+test('a failed run: failed node drawn as failed, details with SQL, impact moves the selection, reload keeps it', async () => {
+  const page = await h.page({ viewport: { width: 1440, height: 1000 } });
+  const run = readApi('environments/prod/activity.json').activity.find((a) => a.kind === 'run' && a.status === 'failed');
+  const doc = readApi(`environments/prod/runs/${run.id}.json`);
+  const failed = doc.executions.find((e) => e.status === 'failed');
+  const model = doc.models.find((m) => m.name === failed.model);
+
+  await page.goto(`${h.base}/environments/prod/runs/${run.id}`);
+  await page.click('[data-tab=explore]');
+  const node = `[data-testid=graph] g.node[data-model="${failed.model}"]`;
+  await page.waitForSelector(node);
+  // Every model of the run (and every upstream it names) is a node of the graph.
+  const names = new Set(doc.models.flatMap((m) => [m.name, ...m.upstream]));
+  assert.equal(await page.textContent('[data-tab=explore] .tab__count'), String(names.size));
+  assert.equal(await page.getAttribute(node, 'data-status'), 'failed');
+  assert.match(await page.getAttribute(node, 'class'), /node--failed/);
+  assert.equal((await page.textContent(`${node} .node__badge text`)).trim(), 'Failed');
+  // The model list shows the failed model's error under its name.
+  assert.equal(await page.textContent(`[data-testid=model-list] li[data-model="${failed.model}"] .model-list__error`), failed.error.split('\n')[0]);
+
+  await page.click(node);
+  await page.waitForSelector('[data-testid=model-details]');
+  assert.equal(await page.textContent('[data-testid=model-name]'), failed.model);
+  assert.equal(new URL(page.url()).searchParams.get('model'), failed.model);
+  await page.click('[data-mtab=definition]');
+  const sql = await page.$$eval('[data-testid=sql] .sql__code', (tds) => tds.map((td) => td.textContent).join('\n'));
+  assert.equal(sql.trimEnd(), model.definition.trimEnd());
+  assert.equal(new URL(page.url()).searchParams.get('mtab'), 'definition');
+
+  // Impact: downstream models grouped by status; clicking one moves the selection.
+  await page.click('[data-mtab=impact]');
+  const downstream = doc.models.filter((m) => m.upstream.includes(failed.model)).map((m) => m.name).sort();
+  const shown = await page.$$eval('[data-testid=impact-down] a[data-model]', (as) => as.map((a) => a.dataset.model));
+  for (const d of downstream) assert.ok(shown.includes(d), `${d} missing from impact`);
+  const target = downstream[0];
+  await page.click(`[data-testid=impact-down] a[data-model="${target}"]`);
+  await page.waitForFunction((t) => document.querySelector('[data-testid=model-name]')?.textContent === t, target);
+  assert.equal(new URL(page.url()).searchParams.get('model'), target);
+  assert.match(await page.getAttribute(`[data-testid=graph] g.node[data-model="${target}"]`, 'class'), /node--selected/);
+
+  await page.reload();
+  await page.waitForSelector('[data-testid=model-details]');
+  assert.equal(await page.textContent('[data-testid=model-name]'), target);
+  assert.match(await page.getAttribute(`[data-testid=graph] g.node[data-model="${target}"]`, 'class'), /node--selected/);
+  // The selection is centred in the canvas.
+  const box = await page.locator(`[data-testid=graph] g.node[data-model="${target}"] .node__box`).boundingBox();
+  const canvas = await page.locator('[data-testid=graph]').boundingBox();
+  assert.ok(Math.abs(box.x + box.width / 2 - (canvas.x + canvas.width / 2)) < 4, 'centred horizontally');
+  assert.ok(Math.abs(box.y + box.height / 2 - (canvas.y + canvas.height / 2)) < 4, 'centred vertically');
+
+  // "1 hop" keeps only the selection and its direct neighbours.
+  await page.click('.seg__btn:has-text("1 hop")');
+  const hop = await page.$$eval('[data-testid=graph] g.node', (gs) => gs.map((g) => g.dataset.model).sort());
+  const t = doc.models.find((m) => m.name === target);
+  const expected = [...new Set([target, ...t.upstream, ...doc.models.filter((m) => m.upstream.includes(target)).map((m) => m.name)])].sort();
+  assert.deepEqual(hop, expected);
+  assert.equal(new URL(page.url()).searchParams.get('hood'), '1');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a model name in the executions table opens it in the lineage graph', async () => {
+  const page = await h.page();
+  const run = readApi('environments/prod/activity.json').activity.find((a) => a.kind === 'run' && a.end);
+  await page.goto(`${h.base}/environments/prod/runs/${run.id}`);
+  await page.click('tr[data-model="staging.stg_orders"] a.model-link');
+  await page.waitForSelector('[data-testid=model-details]');
+  assert.equal(await page.textContent('[data-testid=model-name]'), 'staging.stg_orders');
+  assert.equal(new URL(page.url()).searchParams.get('tab'), 'explore');
+  await page.context().close();
+});
