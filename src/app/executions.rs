@@ -1,38 +1,31 @@
-//! Model Executions tab: filter box, status chips, sortable columns, a
-//! windowed table body (only rows in view are in the DOM), and a details
-//! drawer with the full error message and the execution's log.
+//! Model Executions tab: the shared interactive table over the run's
+//! executions, and a details drawer with the full error message and the
+//! execution's log.
 
 use super::log::LogView;
 use super::run::ViewCtl;
+use super::table_view::{Column, DataTable, TableSpec};
 use super::widgets::{StatusBadge, Timestamp};
 use crate::core::format;
 use crate::core::model::{Execution, Run, Status};
 use crate::core::table::{self, SearchIndex};
-use crate::core::virtual_list;
 use leptos::ev;
-use leptos::html::{Div, Input};
 use leptos::prelude::*;
 use std::sync::Arc;
 
-/// Must match `.exec-table tbody tr { height }` in style/main.css.
-const ROW_HEIGHT: f64 = 37.0;
-const OVERSCAN: usize = 10;
-
-const COLUMNS: [(&str, &str); 9] = [
-    ("model", "Model"),
-    ("status", "Status"),
-    ("duration", "Duration"),
-    ("start", "Start"),
-    ("end", "End"),
-    ("interval_start", "Interval start"),
-    ("interval_end", "Interval end"),
-    ("error", "Error message"),
-    ("", "Log"),
-];
-
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
+const fn col(
+    key: &'static str,
+    label: &'static str,
+    class: &'static str,
+    zone: bool,
+    numeric: bool,
+) -> Column {
+    Column {
+        key,
+        label,
+        class,
+        zone,
+        numeric,
     }
 }
 
@@ -40,222 +33,43 @@ fn mark(name: &str) {
 pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let index = Arc::new(SearchIndex::build(&run.executions));
-    let q = Memo::new(move |_| ctl.view.read().executions.clone());
-    let rows = {
-        let (run, index) = (run.clone(), index.clone());
-        Memo::new(move |_| table::query(&run.executions, &index, &q.read()))
-    };
-    let counts = {
-        let (run, index) = (run.clone(), index.clone());
-        let text = Memo::new(move |_| q.read().text.clone());
-        Memo::new(move |_| table::status_counts(&run.executions, &index, &text.read()))
-    };
-    let total = run.executions.len();
-
-    let scroller: NodeRef<Div> = NodeRef::new();
-    let filter_input: NodeRef<Input> = NodeRef::new();
-    let scroll_top = RwSignal::new(0.0);
-    let viewport = RwSignal::new(640.0);
-    let measure = move || {
-        if let Some(el) = scroller.get_untracked() {
-            scroll_top.set(el.scroll_top() as f64);
-            if el.client_height() > 0 {
-                viewport.set(el.client_height() as f64);
-            }
-        }
-    };
-    Effect::new(move |_| {
-        if scroller.get().is_some() {
-            measure();
-        }
-    });
-    let window = Memo::new(move |_| {
-        virtual_list::window(
-            scroll_top.get(),
-            viewport.get(),
-            ROW_HEIGHT,
-            rows.read().len(),
-            OVERSCAN,
-        )
-    });
-
-    // "/" focuses the filter, Escape closes the details drawer.
+    // Escape closes the details drawer.
     let handle = window_event_listener(ev::keydown, move |e| {
-        let typing = e
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if e.key() == "/" && !typing {
-            if let Some(input) = filter_input.get_untracked() {
-                e.prevent_default();
-                let _ = input.focus();
-            }
-        } else if e.key() == "Escape" && ctl.view.get_untracked().detail.is_some() {
-            ctl.update(|v| v.detail = None);
+        if e.key() == "Escape" && ctl.view.get_untracked().detail.is_some() {
+            ctl.update(|v| {
+                v.detail = None;
+                v.line = None;
+            });
         }
     });
     on_cleanup(move || handle.remove());
-
-    let body_run = run.clone();
+    let (r1, i1) = (run.clone(), index.clone());
+    let (r2, i2) = (run.clone(), index.clone());
+    let r3 = run.clone();
+    let spec = TableSpec {
+        noun: "executions",
+        columns: vec![
+            col("model", "Model", "w-model", false, false),
+            col("status", "Status", "w-status", false, false),
+            col("duration", "Duration", "w-dur", false, true),
+            col("start", "Start", "w-ts", true, false),
+            col("end", "End", "w-ts", true, false),
+            col("interval_start", "Interval start", "w-ts", true, false),
+            col("interval_end", "Interval end", "w-ts", true, false),
+            col("error", "Error message", "w-err", false, false),
+            col("", "Log", "w-log", false, false),
+        ],
+        lens: |v| &v.executions,
+        lens_mut: |v| &mut v.executions,
+        total: run.executions.len(),
+        rows: Arc::new(move |v| table::query(&r1.executions, &i1, &v.executions)),
+        counts: Arc::new(move |v| table::status_counts(&r2.executions, &i2, &v.executions.text)),
+        row: Arc::new(move |i| view! { <ExecRow ex=r3.executions[i].clone() /> }.into_any()),
+        min_width: 1360,
+    };
     let detail_run = run.clone();
     view! {
-        <section class="panel" data-testid="executions">
-            <div class="toolbar">
-                <input
-                    node_ref=filter_input
-                    class="filter"
-                    type="search"
-                    placeholder="Filter by model or error  ( / )"
-                    aria-label="Filter model executions"
-                    prop:value=move || q.read().text.clone()
-                    on:input=move |e| {
-                        mark("runlens:filter:input");
-                        let text = event_target_value(&e);
-                        ctl.update(|v| v.executions.text = text);
-                        if let Some(el) = scroller.get_untracked() {
-                            el.set_scroll_top(0);
-                        }
-                        scroll_top.set(0.0);
-                    }
-                />
-                <div class="chips" role="group" aria-label="Filter by status">
-                    <button
-                        class="chip chip--toggle"
-                        aria-pressed=move || q.read().statuses.is_empty().to_string()
-                        on:click=move |_| ctl.update(|v| v.executions.statuses.clear())
-                    >
-                        "All "
-                        <span class="chip__count">{total}</span>
-                    </button>
-                    {move || {
-                        counts
-                            .get()
-                            .into_iter()
-                            .map(|(status, n)| {
-                                let key = status.key().to_string();
-                                let k2 = key.clone();
-                                view! {
-                                    <button
-                                        class=format!("chip chip--toggle chip--{}", status.css())
-                                        data-status=key.clone()
-                                        aria-pressed=move || q.read().statuses.contains(&k2).to_string()
-                                        on:click=move |_| {
-                                            let next = ctl.view.get_untracked().executions.toggled_status(&key);
-                                            ctl.update(|v| v.executions.statuses = next);
-                                        }
-                                    >
-                                        {status.label()}
-                                        " "
-                                        <span class="chip__count">{n}</span>
-                                    </button>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </div>
-                <span class="muted shown-count" data-testid="shown-count">
-                    {move || format!("{} of {total} executions", rows.read().len())}
-                </span>
-            </div>
-            <div
-                class="table-scroll"
-                node_ref=scroller
-                on:scroll=move |_| measure()
-                tabindex="0"
-                aria-label="Model executions"
-            >
-                <table class="grid exec-table" data-testid="exec-table">
-                    <colgroup>
-                        <col class="w-model" />
-                        <col class="w-status" />
-                        <col class="w-dur" />
-                        <col class="w-ts" />
-                        <col class="w-ts" />
-                        <col class="w-ts" />
-                        <col class="w-ts" />
-                        <col class="w-err" />
-                        <col class="w-log" />
-                    </colgroup>
-                    <thead>
-                        <tr>
-                            {COLUMNS
-                                .iter()
-                                .map(|&(key, label)| {
-                                    let zone = matches!(key, "start" | "end" | "interval_start" | "interval_end");
-                                    if key.is_empty() {
-                                        return view! { <th>{label}</th> }.into_any();
-                                    }
-                                    let sort_state = move || {
-                                        q.read().sort.as_ref().filter(|s| s.column == key).map(|s| s.desc)
-                                    };
-                                    view! {
-                                        <th
-                                            class:num=key == "duration"
-                                            aria-sort=move || match sort_state() {
-                                                Some(true) => "descending",
-                                                Some(false) => "ascending",
-                                                None => "none",
-                                            }
-                                        >
-                                            <button
-                                                class="sort"
-                                                data-sort=key
-                                                on:click=move |_| {
-                                                    let next = ctl.view.get_untracked().executions.toggled_sort(key);
-                                                    ctl.update(|v| v.executions.sort = next);
-                                                }
-                                            >
-                                                {label}
-                                                {zone.then(|| view! { " " <span class="zone">"UTC"</span> })}
-                                                <span class="sort__arrow">
-                                                    {move || match sort_state() {
-                                                        Some(true) => "▼",
-                                                        Some(false) => "▲",
-                                                        None => "↕",
-                                                    }}
-                                                </span>
-                                            </button>
-                                        </th>
-                                    }
-                                    .into_any()
-                                })
-                                .collect_view()}
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            let w = window.get();
-                            let rows = rows.read();
-                            let top = w.start as f64 * ROW_HEIGHT;
-                            let bottom = rows.len().saturating_sub(w.end) as f64 * ROW_HEIGHT;
-                            let visible: Vec<_> = rows[w.clone()]
-                                .iter()
-                                .map(|&i| view! { <ExecRow ex=body_run.executions[i].clone() /> })
-                                .collect();
-                            view! {
-                                <tr class="spacer" style=format!("height:{top}px")></tr>
-                                {visible}
-                                <tr class="spacer" style=format!("height:{bottom}px")></tr>
-                            }
-                        }}
-                    </tbody>
-                </table>
-                {move || {
-                    (rows.read().is_empty()).then(|| {
-                        view! {
-                            <div class="empty" data-testid="no-rows">
-                                {if total == 0 {
-                                    "This run executed no models."
-                                } else {
-                                    "No executions match the filter."
-                                }}
-                            </div>
-                        }
-                    })
-                }}
-            </div>
-        </section>
+        <DataTable spec=spec />
         {move || {
             ctl.view
                 .read()

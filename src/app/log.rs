@@ -1,18 +1,35 @@
-//! A log fetched on demand from the API's log resource.
+//! The log viewer: fetched on demand; numbered lines with time and level
+//! columns; a minimum-level selector with counts; search with highlighted
+//! matches and jumps; copy; links to single lines. Only the lines in view are
+//! in the DOM: monospace lines wrap at a known column, so `core::logview`
+//! computes every line's height without measuring it.
 
 use super::api::Api;
+use super::run::ViewCtl;
 use super::widgets::show_result;
 use crate::core::format;
+use crate::core::logview::{self, Heights, Match, LEVELS};
+use crate::core::model::{Log, LogLevel};
+use leptos::html::{Div, Span};
 use leptos::prelude::*;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+const LINE_HEIGHT: f64 = 18.0;
+const ROW_PAD: f64 = 4.0;
+/// Widths of the number, time and level columns, gaps and padding (CSS `.logv__row`).
+const FIXED_COLUMNS: f64 = 52.0 + 168.0 + 50.0 + 3.0 * 8.0 + 2.0 * 8.0;
 
 #[component]
 pub fn LogView(log_id: Option<String>) -> impl IntoView {
     let api = expect_context::<Api>();
+    let id = log_id.clone();
     let log = LocalResource::new(move || {
-        let (api, id) = (api.clone(), log_id.clone());
+        let (api, id) = (api.clone(), id.clone());
         async move {
             match id {
-                Some(id) => api.log(&id).await.map(Some),
+                Some(id) => api.log(&id).await.map(|l| Some(Arc::new(l))),
                 None => Ok(None),
             }
         }
@@ -24,28 +41,254 @@ pub fn LogView(log_id: Option<String>) -> impl IntoView {
             "log",
             retry,
             || view! { <p class="muted">"This log is no longer available."</p> }.into_any(),
-            |l| {
-                match l {
-                None => view! { <p class="muted">"No log was kept for this execution."</p> }.into_any(),
-                Some(l) => view! {
-                    <ol class="log" data-testid="log">
-                        {l.lines
-                            .into_iter()
-                            .map(|line| {
-                                view! {
-                                    <li class=format!("log__line log__line--{}", line.level.label().to_lowercase())>
-                                        <span class="log__ts">{line.at.map(format::timestamp_utc).unwrap_or_default()}</span>
-                                        <span class="log__lvl">{line.level.label()}</span>
-                                        <span class="log__msg">{line.message}</span>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ol>
+            |l| match l {
+                None => {
+                    view! { <p class="muted">"No log was kept for this execution."</p> }.into_any()
                 }
-                .into_any(),
-            }
+                Some(l) => view! { <LogBody log=l /> }.into_any(),
             },
         )
+    }
+}
+
+fn copy_to_clipboard(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+#[component]
+fn LogBody(log: Arc<Log>) -> impl IntoView {
+    let ctl = expect_context::<ViewCtl>();
+    let counts = logview::level_counts(&log);
+    let level = Memo::new(move |_| logview::parse_level(&ctl.view.read().log_level));
+    let query = Memo::new(move |_| ctl.view.read().log_query.clone());
+    let link_line = Memo::new(move |_| ctl.view.read().line);
+    let visible = {
+        let log = log.clone();
+        Memo::new(move |_| logview::visible_lines(&log, level.get()))
+    };
+    let matches = {
+        let log = log.clone();
+        Memo::new(move |_| logview::find_matches(&log, &visible.read(), &query.read()))
+    };
+    let by_row = Memo::new(move |_| {
+        let mut m: BTreeMap<usize, Vec<(usize, Range<usize>)>> = BTreeMap::new();
+        for (k, Match { row, range }) in matches.read().iter().enumerate() {
+            m.entry(*row).or_default().push((k, range.clone()));
+        }
+        m
+    });
+    let current = RwSignal::new(0usize);
+
+    let scroller: NodeRef<Div> = NodeRef::new();
+    let probe: NodeRef<Span> = NodeRef::new();
+    let scroll_top = RwSignal::new(0.0);
+    let viewport = RwSignal::new(560.0);
+    let cols = RwSignal::new(100usize);
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            scroll_top.set(el.scroll_top() as f64);
+            if el.client_height() > 0 {
+                viewport.set(el.client_height() as f64);
+            }
+            let char_w = probe
+                .get_untracked()
+                .map(|p| p.get_bounding_client_rect().width() / 100.0)
+                .filter(|w| *w > 0.0)
+                .unwrap_or(7.2);
+            let msg_w = el.client_width() as f64 - FIXED_COLUMNS;
+            cols.set(((msg_w / char_w).floor() as usize).max(10));
+        }
+    };
+    let heights = {
+        let log = log.clone();
+        Memo::new(move |_| {
+            let c = cols.get();
+            Heights::new(visible.read().iter().map(|&i| {
+                logview::wrapped_rows(&log.lines[i].message, c) as f64 * LINE_HEIGHT + ROW_PAD
+            }))
+        })
+    };
+    let window = Memo::new(move |_| heights.read().window(scroll_top.get(), viewport.get(), 12));
+    let scroll_to_row = move |row: usize| {
+        if let Some(el) = scroller.get_untracked() {
+            let top = heights.with_untracked(|h| h.top(row));
+            let target = (top - viewport.get_untracked() / 3.0).max(0.0);
+            el.set_scroll_top(target as i32);
+            scroll_top.set(target);
+        }
+    };
+    // Once the viewer is in the page: measure, then go to the linked line.
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            measure();
+            if let Some(line) = link_line.get_untracked() {
+                if let Some(row) = visible.with_untracked(|v| v.iter().position(|&i| i + 1 == line))
+                {
+                    scroll_to_row(row);
+                }
+            }
+        }
+    });
+    let jump = move |delta: isize| {
+        let n = matches.with_untracked(|m| m.len());
+        if n == 0 {
+            return;
+        }
+        let next = (current.get_untracked() as isize + delta).rem_euclid(n as isize) as usize;
+        current.set(next);
+        if let Some(row) = matches.with_untracked(|m| m.get(next).map(|x| x.row)) {
+            scroll_to_row(row);
+        }
+    };
+    let copied = RwSignal::new(false);
+    let full = log.clone();
+    let log_rows = log.clone();
+
+    view! {
+        <div class="logv" data-testid="log-viewer">
+            <div class="logv__toolbar">
+                <select
+                    class="logv__level"
+                    aria-label="Minimum level"
+                    data-testid="log-level"
+                    on:change=move |e| {
+                        let v = event_target_value(&e);
+                        ctl.update(|view| {
+                            view.log_level = if v == "debug" { String::new() } else { v };
+                            view.line = None;
+                        });
+                        current.set(0);
+                    }
+                    prop:value=move || level.get().label().to_lowercase()
+                >
+                    {LEVELS
+                        .iter()
+                        .map(|&l| {
+                            let at_least: usize = LEVELS.iter().filter(|&&x| x >= l).map(|&x| counts[x as usize]).sum();
+                            let label = if l == LogLevel::Error {
+                                format!("ERROR ({at_least})")
+                            } else {
+                                format!("{} and higher ({at_least})", l.label())
+                            };
+                            view! { <option value=l.label().to_lowercase()>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+                <span class="logv__counts">
+                    {LEVELS
+                        .iter()
+                        .map(|&l| view! { <span class=format!("lvl lvl--{}", l.label().to_lowercase())>{format!("{} {}", l.label(), counts[l as usize])}</span> })
+                        .collect_view()}
+                </span>
+                <input
+                    class="filter logv__search"
+                    type="search"
+                    placeholder="Search the log"
+                    aria-label="Search the log"
+                    data-testid="log-search"
+                    prop:value=move || query.get()
+                    on:input=move |e| {
+                        let q = event_target_value(&e);
+                        ctl.update(|v| v.log_query = q);
+                        current.set(0);
+                    }
+                    on:keydown=move |e| {
+                        if e.key() == "Enter" {
+                            e.prevent_default();
+                            jump(if e.shift_key() { -1 } else { 1 });
+                        }
+                    }
+                />
+                <span class="muted small" data-testid="log-match-count">
+                    {move || {
+                        let n = matches.read().len();
+                        if query.read().is_empty() {
+                            String::new()
+                        } else if n == 0 {
+                            "no matches".into()
+                        } else {
+                            format!("{} of {n} matches", current.get().min(n - 1) + 1)
+                        }
+                    }}
+                </span>
+                <button class="btn btn--small" on:click=move |_| jump(-1) title="Previous match (Shift+Enter)" aria-label="Previous match">"▲"</button>
+                <button class="btn btn--small" on:click=move |_| jump(1) title="Next match (Enter)" aria-label="Next match">"▼"</button>
+                <button
+                    class="btn btn--small"
+                    on:click=move |_| {
+                        copy_to_clipboard(&logview::full_text(&full));
+                        copied.set(true);
+                    }
+                >
+                    {move || if copied.get() { "Copied ✓" } else { "Copy log" }}
+                </button>
+            </div>
+            <div class="logv__scroll" node_ref=scroller on:scroll=move |_| measure() tabindex="0" aria-label="Log lines">
+                <span class="logv__probe" node_ref=probe aria-hidden="true">{"x".repeat(100)}</span>
+                <div class="logv__inner" style=move || format!("height:{}px", heights.read().total())>
+                    {move || {
+                        let w = window.get();
+                        let vis = visible.read();
+                        let hs = heights.read();
+                        let marks = by_row.read();
+                        let cur = current.get();
+                        let linked = link_line.get();
+                        vis[w.clone()]
+                            .iter()
+                            .enumerate()
+                            .map(|(k, &i)| {
+                                let row = w.start + k;
+                                let line = &log_rows.lines[i];
+                                let n = i + 1;
+                                let ranges: Vec<Range<usize>> = marks.get(&row).map(|v| v.iter().map(|(_, r)| r.clone()).collect()).unwrap_or_default();
+                                let current_range = marks.get(&row).and_then(|v| v.iter().find(|(m, _)| *m == cur).map(|(_, r)| r.clone()));
+                                let pieces: Vec<AnyView> = logview::split_highlights(&line.message, &ranges)
+                                    .into_iter()
+                                    .map(|(hit, text)| {
+                                        if hit {
+                                            let start = text.as_ptr() as usize - line.message.as_ptr() as usize;
+                                            let is_current = current_range.as_ref().is_some_and(|r| r.start == start);
+                                            view! { <mark class:current=is_current>{text.to_string()}</mark> }.into_any()
+                                        } else {
+                                            text.to_string().into_any()
+                                        }
+                                    })
+                                    .collect();
+                                view! {
+                                    <div
+                                        class=format!("logv__row logv__row--{}", line.level.label().to_lowercase())
+                                        class:logv__row--linked=linked == Some(n)
+                                        data-line=n
+                                        style=format!("top:{}px;height:{}px", hs.top(row), hs.top(row + 1) - hs.top(row))
+                                    >
+                                        <button
+                                            class="logv__num"
+                                            title="Link to this line (copied)"
+                                            on:click=move |_| {
+                                                let mut v = ctl.view.get_untracked();
+                                                v.line = Some(n);
+                                                let loc = web_sys::window().map(|w| w.location());
+                                                if let Some((origin, path)) = loc.and_then(|l| Some((l.origin().ok()?, l.pathname().ok()?))) {
+                                                    copy_to_clipboard(&format!("{origin}{path}{}", v.to_query()));
+                                                }
+                                                ctl.set.set(Some(v));
+                                            }
+                                        >
+                                            {n}
+                                        </button>
+                                        <span class="logv__ts">{line.at.map(format::timestamp_utc).unwrap_or_default()}</span>
+                                        <span class="logv__lvl">{line.level.label()}</span>
+                                        <span class="logv__msg">{pieces}</span>
+                                    </div>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </div>
+                {move || visible.read().is_empty().then(|| view! { <div class="empty">"No lines at this level."</div> })}
+            </div>
+        </div>
     }
 }

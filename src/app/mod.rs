@@ -2,11 +2,13 @@
 //! that render what the core computes. No domain logic lives here.
 
 pub mod api;
+mod audits;
 mod environment;
 mod executions;
 mod explore;
 mod log;
 mod run;
+mod table_view;
 mod widgets;
 
 use crate::core::model::Time;

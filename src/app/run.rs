@@ -1,6 +1,7 @@
 //! The run page: header cards, changes since the previous run, tabs.
 
 use super::api::Api;
+use super::audits::AuditsTab;
 use super::executions::ExecutionsTab;
 use super::explore::ExploreTab;
 use super::widgets::{show_result, NotFound, StatusBadge, Timestamp};
@@ -240,7 +241,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
         </div>
         {move || match tab.get() {
             RunTab::Executions => view! { <ExecutionsTab run=body_run.clone() /> }.into_any(),
-            RunTab::Audits => view! { <AuditsList run=body_run.clone() /> }.into_any(),
+            RunTab::Audits => view! { <AuditsTab run=body_run.clone() /> }.into_any(),
             RunTab::Explore => view! { <ExploreTab run=body_run.clone() /> }.into_any(),
         }}
     }
@@ -306,49 +307,6 @@ fn ChangesCard(summary: ChangeSummary, run: Arc<Run>) -> impl IntoView {
                     })
                     .collect_view()}
             </details>
-        </div>
-    }
-    .into_any()
-}
-
-/// Audits as a plain list; the interactive table replaces it.
-#[component]
-fn AuditsList(run: Arc<Run>) -> impl IntoView {
-    if run.audits.is_empty() {
-        return view! { <p class="empty">"This run has no audits."</p> }.into_any();
-    }
-    view! {
-        <div class="table-scroll table-scroll--static">
-            <table class="grid">
-                <thead>
-                    <tr>
-                        <th>"Audit"</th>
-                        <th>"Model"</th>
-                        <th>"Status"</th>
-                        <th>"Blocking"</th>
-                        <th class="num">"Failing rows"</th>
-                        <th>"Start " <span class="zone">"UTC"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {run
-                        .audits
-                        .iter()
-                        .map(|a| {
-                            view! {
-                                <tr>
-                                    <td class="mono">{a.name.clone()}</td>
-                                    <td class="mono">{a.model.clone()}</td>
-                                    <td><StatusBadge status=a.status.clone() /></td>
-                                    <td>{if a.blocking { "yes" } else { "no" }}</td>
-                                    <td class="num">{a.failing_rows.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                    <td><Timestamp t=a.start /></td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
         </div>
     }
     .into_any()

@@ -12,6 +12,7 @@ pub mod format;
 pub mod graph;
 pub mod health;
 pub mod lineage;
+pub mod logview;
 pub mod model;
 pub mod route;
 pub mod sql;

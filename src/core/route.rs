@@ -138,6 +138,20 @@ pub struct RunView {
     pub model: Option<String>,
     pub model_tab: ModelTab,
     pub hood: Hood,
+    /// Audits: `aq`, `astatus`, `asort`, `blocking=1`, and `audit` (the
+    /// audit whose details are open, as `model::name`).
+    pub audits: TableQuery,
+    pub blocking_only: bool,
+    pub audit: Option<String>,
+    /// The open log: `lvl` (minimum level), `lq` (search), `line` (1-based line link).
+    pub log_level: String,
+    pub log_query: String,
+    pub line: Option<usize>,
+}
+
+/// The `audit=` key of an audit.
+pub fn audit_key(model: &str, name: &str) -> String {
+    format!("{model}::{name}")
 }
 
 fn table_from(get: &impl Fn(&str) -> Option<String>, prefix: &str) -> TableQuery {
@@ -179,6 +193,12 @@ impl RunView {
             model: get("model").filter(|s| !s.is_empty()),
             model_tab: get("mtab").map(|t| ModelTab::parse(&t)).unwrap_or_default(),
             hood: get("hood").map(|h| Hood::parse(&h)).unwrap_or_default(),
+            audits: table_from(&get, "a"),
+            blocking_only: get("blocking").is_some_and(|b| b == "1"),
+            audit: get("audit").filter(|s| !s.is_empty()),
+            log_level: get("lvl").unwrap_or_default(),
+            log_query: get("lq").unwrap_or_default(),
+            line: get("line").and_then(|l| super::logview::parse_line(&l)),
         }
     }
 
@@ -200,6 +220,21 @@ impl RunView {
         }
         if self.hood != Hood::Everything {
             pairs.push(("hood".to_string(), self.hood.key().to_string()));
+        }
+        table_to(&self.audits, "a", &mut pairs);
+        if self.blocking_only {
+            pairs.push(("blocking".to_string(), "1".to_string()));
+        }
+        if let Some(a) = &self.audit {
+            pairs.push(("audit".to_string(), a.clone()));
+        }
+        for (k, v) in [("lvl", &self.log_level), ("lq", &self.log_query)] {
+            if !v.is_empty() {
+                pairs.push((k.to_string(), v.clone()));
+            }
+        }
+        if let Some(l) = self.line {
+            pairs.push(("line".to_string(), l.to_string()));
         }
         query_string(&pairs)
     }
@@ -307,6 +342,44 @@ mod tests {
         );
         assert_eq!(ModelTab::parse("nope"), ModelTab::Overview);
         assert_eq!(Hood::parse("1"), Hood::OneHop);
+    }
+
+    #[test]
+    fn audits_and_log_state_round_trip() {
+        let v = RunView {
+            tab: RunTab::Audits,
+            audits: TableQuery {
+                text: "orders".into(),
+                statuses: vec!["failed".into()],
+                sort: Sort::parse("-failing_rows"),
+            },
+            blocking_only: true,
+            audit: Some(audit_key("staging.stg_orders", "unique_values(order_id)")),
+            log_level: "warn".into(),
+            log_query: "spill".into(),
+            line: Some(120),
+            ..Default::default()
+        };
+        let q = v.to_query();
+        assert_eq!(
+            q,
+            "?tab=audits&aq=orders&astatus=failed&asort=-failing_rows&blocking=1&audit=staging.stg_orders%3A%3Aunique_values%28order_id%29&lvl=warn&lq=spill&line=120"
+        );
+        let decoded: HashMap<&str, String> = [
+            ("tab", "audits"),
+            ("aq", "orders"),
+            ("astatus", "failed"),
+            ("asort", "-failing_rows"),
+            ("blocking", "1"),
+            ("audit", "staging.stg_orders::unique_values(order_id)"),
+            ("lvl", "warn"),
+            ("lq", "spill"),
+            ("line", "L120"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_string()))
+        .collect();
+        assert_eq!(RunView::from_query(|k| decoded.get(k).cloned()), v);
     }
 
     #[test]

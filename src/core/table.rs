@@ -111,10 +111,21 @@ fn matches_text(hay: &str, terms: &[String]) -> bool {
 
 /// Indices of the rows matching `q`, in display order.
 pub fn query<R: TableRow>(rows: &[R], index: &SearchIndex, q: &TableQuery) -> Vec<usize> {
+    query_with(rows, index, q, |_| true)
+}
+
+/// [`query`] with an extra row predicate (e.g. "blocking audits only").
+pub fn query_with<R: TableRow>(
+    rows: &[R],
+    index: &SearchIndex,
+    q: &TableQuery,
+    keep: impl Fn(&R) -> bool,
+) -> Vec<usize> {
     let terms = terms(&q.text);
     let mut out: Vec<usize> = (0..rows.len())
         .filter(|&i| {
             (q.statuses.is_empty() || q.statuses.iter().any(|k| k == rows[i].status().key()))
+                && keep(&rows[i])
                 && matches_text(index.0.get(i).map_or("", String::as_str), &terms)
         })
         .collect();
@@ -142,10 +153,21 @@ pub fn status_counts<R: TableRow>(
     index: &SearchIndex,
     text: &str,
 ) -> Vec<(Status, usize)> {
+    status_counts_with(rows, index, text, |_| true)
+}
+
+/// [`status_counts`] counting only rows that `keep` accepts.
+pub fn status_counts_with<R: TableRow>(
+    rows: &[R],
+    index: &SearchIndex,
+    text: &str,
+    keep: impl Fn(&R) -> bool,
+) -> Vec<(Status, usize)> {
     let terms = terms(text);
     let mut present: Vec<(Status, usize)> = Vec::new();
     for (i, r) in rows.iter().enumerate() {
-        let hit = matches_text(index.0.get(i).map_or("", String::as_str), &terms) as usize;
+        let hit =
+            (keep(r) && matches_text(index.0.get(i).map_or("", String::as_str), &terms)) as usize;
         match present.iter_mut().find(|(s, _)| s == r.status()) {
             Some((_, n)) => *n += hit,
             None => present.push((r.status().clone(), hit)),
@@ -442,6 +464,94 @@ mod tests {
             ]
         );
         assert_eq!(sorted("model")[0], "marts.dim_customers");
+    }
+
+    fn audit(name: &str, model: &str, status: Status, blocking: bool, rows: Option<u64>) -> Audit {
+        Audit {
+            name: name.into(),
+            model: model.into(),
+            status,
+            blocking,
+            failing_rows: rows,
+            start: None,
+            end: None,
+            interval_start: None,
+            interval_end: None,
+            error: None,
+            log_id: None,
+        }
+    }
+
+    #[test]
+    fn audits_blocking_only_and_failing_rows_sort() {
+        let rows = vec![
+            audit(
+                "not_null(order_id)",
+                "staging.stg_orders",
+                Status::Complete,
+                true,
+                Some(0),
+            ),
+            audit(
+                "unique_values(order_id)",
+                "staging.stg_orders",
+                Status::Failed,
+                true,
+                Some(3),
+            ),
+            audit(
+                "accepted_range(amount)",
+                "staging.stg_payments",
+                Status::Failed,
+                false,
+                Some(41),
+            ),
+            audit(
+                "number_of_rows",
+                "reporting.rpt_funnel",
+                Status::Skipped,
+                false,
+                None,
+            ),
+        ];
+        let ix = SearchIndex::build(&rows);
+        let names = |idx: Vec<usize>| {
+            idx.into_iter()
+                .map(|i| rows[i].name.clone())
+                .collect::<Vec<_>>()
+        };
+        let q = TableQuery::default();
+        assert_eq!(
+            names(query_with(&rows, &ix, &q, |a| a.blocking)),
+            ["not_null(order_id)", "unique_values(order_id)"]
+        );
+        assert_eq!(
+            status_counts_with(&rows, &ix, "", |a| a.blocking),
+            vec![
+                (Status::Complete, 1),
+                (Status::Failed, 1),
+                (Status::Skipped, 0)
+            ]
+        );
+        let q = TableQuery {
+            sort: Sort::parse("-failing_rows"),
+            ..Default::default()
+        };
+        assert_eq!(
+            names(query(&rows, &ix, &q)),
+            [
+                "accepted_range(amount)",
+                "unique_values(order_id)",
+                "not_null(order_id)",
+                "number_of_rows"
+            ]
+        );
+        // The model name is searchable too.
+        let q = TableQuery {
+            text: "payments".into(),
+            ..Default::default()
+        };
+        assert_eq!(names(query(&rows, &ix, &q)), ["accepted_range(amount)"]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ after(async () => { await h?.close(); });
 
 const prodActivity = () => readApi('environments/prod/activity.json').activity;
 const runDoc = (env, id) => readApi(`environments/${env}/runs/${id}.json`);
-const rowModels = (page) => page.$$eval('[data-testid=exec-table] tbody tr[data-model]', (trs) => trs.map((t) => t.dataset.model));
+const rowModels = (page) => page.$$eval('[data-testid=executions-table] tbody tr[data-model]', (trs) => trs.map((t) => t.dataset.model));
 
 test('from / to prod to a run: the header shows the run as in the demo data', async () => {
   const page = await h.page();
@@ -44,7 +44,7 @@ test('typing a filter leaves exactly the matching rows, and a reload keeps the v
   const run = prodActivity().find((a) => a.kind === 'run' && a.status === 'complete' && a.end);
   const doc = runDoc('prod', run.id);
   await page.goto(`${h.base}/environments/prod/runs/${run.id}`);
-  await page.waitForSelector('[data-testid=exec-table] tbody tr[data-model]');
+  await page.waitForSelector('[data-testid=executions-table] tbody tr[data-model]');
 
   await page.click('input.filter');
   await page.keyboard.type('stg_pay');
@@ -52,7 +52,7 @@ test('typing a filter leaves exactly the matching rows, and a reload keeps the v
     .filter((e) => `${e.model}\n${e.error ?? ''}`.toLowerCase().includes('stg_pay'))
     .map((e) => e.model);
   assert.ok(expected.length >= 1);
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=exec-table] tbody tr[data-model]').length === n, expected.length);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=executions-table] tbody tr[data-model]').length === n, expected.length);
   assert.deepEqual(await rowModels(page), expected);
   assert.equal(await page.textContent('[data-testid=shown-count]'), `${expected.length} of ${doc.executions.length} executions`);
   assert.equal(new URL(page.url()).searchParams.get('q'), 'stg_pay');
@@ -68,7 +68,7 @@ test('typing a filter leaves exactly the matching rows, and a reload keeps the v
   assert.equal(new URL(page.url()).searchParams.get('sort'), '-duration');
 
   await page.reload();
-  await page.waitForSelector('[data-testid=exec-table] tbody tr[data-model]');
+  await page.waitForSelector('[data-testid=executions-table] tbody tr[data-model]');
   assert.equal(await page.inputValue('input.filter'), 'stg_pay');
   assert.deepEqual(await rowModels(page), byDurDesc);
   assert.equal(await page.getAttribute('th:has(button[data-sort=duration])', 'aria-sort'), 'descending');
@@ -102,8 +102,8 @@ test('a failed run shows its error message in the table and in full, with its lo
   assert.equal(await page.textContent('[data-testid=error-full]'), failed.error);
   assert.equal(new URL(page.url()).searchParams.get('exec'), failed.model);
   const log = readApi(`logs/${failed.log_id}.json`);
-  await page.waitForSelector('[data-testid=log] li');
-  const lines = await page.$$eval('[data-testid=log] li .log__msg', (els) => els.map((e) => e.textContent));
+  await page.waitForSelector('[data-testid=log-viewer] .logv__row');
+  const lines = await page.$$eval('[data-testid=log-viewer] .logv__row .logv__msg', (els) => els.map((e) => e.textContent));
   assert.deepEqual(lines, log.lines.map((l) => l.message));
   // Escape closes the drawer and drops it from the URL.
   await page.keyboard.press('Escape');

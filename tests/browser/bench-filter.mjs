@@ -28,9 +28,9 @@ try {
   const page = await h.page({ viewport: { width: 1440, height: 1000 }, fixedClock: false });
   const t0 = Date.now();
   await page.goto(`${h.base}/environments/scale/runs/${runId}?api=/bench-api`);
-  await page.waitForSelector('[data-testid=exec-table] tbody tr[data-model]');
+  await page.waitForSelector('[data-testid=executions-table] tbody tr[data-model]');
   const loadMs = Date.now() - t0;
-  const rendered = await page.$$eval('[data-testid=exec-table] tbody tr[data-model]', (r) => r.length);
+  const rendered = await page.$$eval('[data-testid=executions-table] tbody tr[data-model]', (r) => r.length);
 
   // Type a query one character at a time, then delete it again.
   const query = 'layer_03.model_0';

@@ -1,0 +1,193 @@
+//! Audits tab: every audit (data test) of the run in the shared interactive
+//! table, a "blocking only" toggle, and a details drawer with the audit's
+//! full error and log.
+
+use super::log::LogView;
+use super::run::ViewCtl;
+use super::table_view::{Column, DataTable, TableSpec};
+use super::widgets::{StatusBadge, Timestamp};
+use crate::core::format;
+use crate::core::model::{Audit, Run, Status};
+use crate::core::route::audit_key;
+use crate::core::table::{self, SearchIndex};
+use leptos::ev;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+const fn col(
+    key: &'static str,
+    label: &'static str,
+    class: &'static str,
+    zone: bool,
+    numeric: bool,
+) -> Column {
+    Column {
+        key,
+        label,
+        class,
+        zone,
+        numeric,
+    }
+}
+
+#[component]
+pub fn AuditsTab(run: Arc<Run>) -> impl IntoView {
+    let ctl = expect_context::<ViewCtl>();
+    let index = Arc::new(SearchIndex::build(&run.audits));
+    let handle = window_event_listener(ev::keydown, move |e| {
+        if e.key() == "Escape" && ctl.view.get_untracked().audit.is_some() {
+            ctl.update(|v| {
+                v.audit = None;
+                v.line = None;
+            });
+        }
+    });
+    on_cleanup(move || handle.remove());
+    let (r1, i1) = (run.clone(), index.clone());
+    let (r2, i2) = (run.clone(), index.clone());
+    let r3 = run.clone();
+    let spec = TableSpec {
+        noun: "audits",
+        columns: vec![
+            col("name", "Audit", "w-audit", false, false),
+            col("model", "Model", "w-model", false, false),
+            col("status", "Status", "w-status", false, false),
+            col("blocking", "Blocking", "w-block", false, false),
+            col("failing_rows", "Failing rows", "w-rows", false, true),
+            col("start", "Start", "w-ts", true, false),
+            col("end", "End", "w-ts", true, false),
+            col("interval_start", "Interval start", "w-ts", true, false),
+            col("interval_end", "Interval end", "w-ts", true, false),
+            col("", "Log", "w-log", false, false),
+        ],
+        lens: |v| &v.audits,
+        lens_mut: |v| &mut v.audits,
+        total: run.audits.len(),
+        rows: Arc::new(move |v| {
+            let only = v.blocking_only;
+            table::query_with(&r1.audits, &i1, &v.audits, |a| !only || a.blocking)
+        }),
+        counts: Arc::new(move |v| {
+            let only = v.blocking_only;
+            table::status_counts_with(&r2.audits, &i2, &v.audits.text, |a| !only || a.blocking)
+        }),
+        row: Arc::new(move |i| view! { <AuditRow audit=r3.audits[i].clone() /> }.into_any()),
+        min_width: 1500,
+    };
+    let blocking = Memo::new(move |_| ctl.view.read().blocking_only);
+    let extra = ViewFn::from(move || {
+        view! {
+            <label class="toggle">
+                <input
+                    type="checkbox"
+                    data-testid="blocking-only"
+                    prop:checked=move || blocking.get()
+                    on:change=move |e| {
+                        let on = event_target_checked(&e);
+                        ctl.update(|v| v.blocking_only = on);
+                    }
+                />
+                " Blocking only"
+            </label>
+        }
+    });
+    let detail_run = run.clone();
+    view! {
+        <DataTable spec=spec extra=extra />
+        {move || {
+            ctl.view
+                .read()
+                .audit
+                .clone()
+                .and_then(|key| detail_run.audits.iter().find(|a| audit_key(&a.model, &a.name) == key).cloned())
+                .map(|a| view! { <AuditDrawer audit=a /> })
+        }}
+    }
+}
+
+#[component]
+fn AuditRow(audit: Audit) -> impl IntoView {
+    let ctl = expect_context::<ViewCtl>();
+    let key = audit_key(&audit.model, &audit.name);
+    let open = move |_| {
+        let k = key.clone();
+        ctl.update(|v| {
+            v.audit = Some(k);
+            v.line = None;
+        });
+    };
+    let explore_href = ctl
+        .view
+        .with_untracked(|v| v.explore(&audit.model).to_query());
+    let failed_blocking = audit.blocking && audit.status == Status::Failed;
+    let rows = match audit.failing_rows {
+        Some(n) => n.to_string(),
+        None => "—".into(),
+    };
+    let has_detail = audit.log_id.is_some() || audit.error.is_some();
+    let bad_rows = audit.failing_rows.unwrap_or(0) > 0;
+    view! {
+        <tr
+            data-audit=audit.name.clone()
+            data-model=audit.model.clone()
+            data-blocking=audit.blocking.to_string()
+            class:row--failed=audit.status == Status::Failed
+            class:row--blocking-failed=failed_blocking
+        >
+            <td class="mono" title=audit.error.clone().unwrap_or_else(|| audit.name.clone())>{audit.name.clone()}</td>
+            <td class="cell-model">
+                <a class="model-link" href=explore_href title=format!("{} in the lineage graph", audit.model)>{audit.model.clone()}</a>
+            </td>
+            <td><StatusBadge status=audit.status.clone() /></td>
+            <td>
+                {if audit.blocking {
+                    view! { <span class="flag flag--blocking">"blocking"</span> }.into_any()
+                } else {
+                    view! { <span class="muted">"no"</span> }.into_any()
+                }}
+            </td>
+            <td class=if bad_rows { "num num--bad" } else { "num" }>{rows}</td>
+            <td><Timestamp t=audit.start /></td>
+            <td><Timestamp t=audit.end /></td>
+            <td><Timestamp t=audit.interval_start /></td>
+            <td><Timestamp t=audit.interval_end /></td>
+            <td>{has_detail.then(|| view! { <button class="btn btn--small" on:click=open>"View log"</button> })}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn AuditDrawer(audit: Audit) -> impl IntoView {
+    let ctl = expect_context::<ViewCtl>();
+    view! {
+        <aside class="drawer" role="dialog" aria-label="Audit details" data-testid="audit-drawer">
+            <div class="drawer__head">
+                <h2 class="mono">{audit.name.clone()}</h2>
+                <button
+                    class="btn"
+                    on:click=move |_| ctl.update(|v| {
+                        v.audit = None;
+                        v.line = None;
+                    })
+                    aria-label="Close"
+                >
+                    "Close ✕"
+                </button>
+            </div>
+            <div class="drawer__meta">
+                <span class="mono">{audit.model.clone()}</span>
+                <StatusBadge status=audit.status.clone() />
+                {audit.blocking.then(|| view! { <span class="flag flag--blocking">"blocking"</span> })}
+                <span>{format!("{} failing rows", audit.failing_rows.map(|n| n.to_string()).unwrap_or_else(|| "—".into()))}</span>
+                <span>"Start " <Timestamp t=audit.start /></span>
+                <span>{audit.start.zip(audit.end).map(|(s, e)| format::human_duration(e - s)).unwrap_or_default()}</span>
+            </div>
+            {audit.error.clone().map(|e| view! {
+                <h3>"Error message"</h3>
+                <pre class="error-full" data-testid="error-full">{e}</pre>
+            })}
+            <h3>"Log"</h3>
+            <LogView log_id=audit.log_id.clone() />
+        </aside>
+    }
+}

@@ -1,0 +1,259 @@
+//! The interactive table shared by Model Executions and Audits: filter box,
+//! status chips with counts, sortable headers, and a windowed body (only the
+//! rows in view are in the DOM). Its state lives in the URL (`RunView`).
+
+use super::run::ViewCtl;
+use crate::core::model::Status;
+use crate::core::route::RunView;
+use crate::core::table::TableQuery;
+use crate::core::virtual_list;
+use leptos::ev;
+use leptos::html::{Div, Input};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Must match `.data-table tbody tr { height }` in style/main.css.
+pub const ROW_HEIGHT: f64 = 37.0;
+const OVERSCAN: usize = 10;
+
+pub type RowsFn = Arc<dyn Fn(&RunView) -> Vec<usize> + Send + Sync>;
+pub type CountsFn = Arc<dyn Fn(&RunView) -> Vec<(Status, usize)> + Send + Sync>;
+pub type RowFn = Arc<dyn Fn(usize) -> AnyView + Send + Sync>;
+
+pub struct Column {
+    /// Sort key (`TableRow::compare`), or "" for a column that does not sort.
+    pub key: &'static str,
+    pub label: &'static str,
+    /// CSS class of the `<col>` (its width).
+    pub class: &'static str,
+    /// Shows the time-zone tag in the header.
+    pub zone: bool,
+    pub numeric: bool,
+}
+
+pub struct TableSpec {
+    /// "executions", "audits": used in labels and test ids.
+    pub noun: &'static str,
+    pub columns: Vec<Column>,
+    pub lens: fn(&RunView) -> &TableQuery,
+    pub lens_mut: fn(&mut RunView) -> &mut TableQuery,
+    pub total: usize,
+    pub rows: RowsFn,
+    pub counts: CountsFn,
+    pub row: RowFn,
+    pub min_width: u32,
+}
+
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+#[component]
+pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> impl IntoView {
+    let ctl = expect_context::<ViewCtl>();
+    let TableSpec {
+        noun,
+        columns,
+        lens,
+        lens_mut,
+        total,
+        rows,
+        counts,
+        row,
+        min_width,
+    } = spec;
+    let q = Memo::new(move |_| lens(&ctl.view.read()).clone());
+    let shown = Memo::new(move |_| rows(&ctl.view.read()));
+    let chip_counts = Memo::new(move |_| counts(&ctl.view.read()));
+
+    let scroller: NodeRef<Div> = NodeRef::new();
+    let filter_input: NodeRef<Input> = NodeRef::new();
+    let scroll_top = RwSignal::new(0.0);
+    let viewport = RwSignal::new(640.0);
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            scroll_top.set(el.scroll_top() as f64);
+            if el.client_height() > 0 {
+                viewport.set(el.client_height() as f64);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if scroller.get().is_some() {
+            measure();
+        }
+    });
+    let window = Memo::new(move |_| {
+        virtual_list::window(
+            scroll_top.get(),
+            viewport.get(),
+            ROW_HEIGHT,
+            shown.read().len(),
+            OVERSCAN,
+        )
+    });
+
+    // "/" focuses the filter.
+    let handle = window_event_listener(ev::keydown, move |e| {
+        let typing = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+            .unwrap_or(false);
+        if e.key() == "/" && !typing {
+            if let Some(input) = filter_input.get_untracked() {
+                e.prevent_default();
+                let _ = input.focus();
+            }
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    let update = move |f: Box<dyn FnOnce(&mut TableQuery)>| ctl.update(|v| f(lens_mut(v)));
+    let cols_view = columns
+        .iter()
+        .map(|c| view! { <col class=c.class /> })
+        .collect_view();
+    let header = columns
+        .into_iter()
+        .map(|c| {
+            let key = c.key;
+            if key.is_empty() {
+                return view! { <th>{c.label}</th> }.into_any();
+            }
+            let sort_state = move || {
+                q.read()
+                    .sort
+                    .as_ref()
+                    .filter(|s| s.column == key)
+                    .map(|s| s.desc)
+            };
+            view! {
+                <th
+                    class:num=c.numeric
+                    aria-sort=move || match sort_state() {
+                        Some(true) => "descending",
+                        Some(false) => "ascending",
+                        None => "none",
+                    }
+                >
+                    <button
+                        class="sort"
+                        data-sort=key
+                        on:click=move |_| {
+                            let next = q.get_untracked().toggled_sort(key);
+                            update(Box::new(move |t| t.sort = next));
+                        }
+                    >
+                        {c.label}
+                        {c.zone.then(|| view! { " " <span class="zone">"UTC"</span> })}
+                        <span class="sort__arrow">
+                            {move || match sort_state() {
+                                Some(true) => "▼",
+                                Some(false) => "▲",
+                                None => "↕",
+                            }}
+                        </span>
+                    </button>
+                </th>
+            }
+            .into_any()
+        })
+        .collect_view();
+
+    view! {
+        <section class="panel" data-testid=noun>
+            <div class="toolbar">
+                <input
+                    node_ref=filter_input
+                    class="filter"
+                    type="search"
+                    placeholder=format!("Filter {noun}  ( / )")
+                    aria-label=format!("Filter {noun}")
+                    prop:value=move || q.read().text.clone()
+                    on:input=move |e| {
+                        mark("runlens:filter:input");
+                        let text = event_target_value(&e);
+                        update(Box::new(move |t| t.text = text));
+                        if let Some(el) = scroller.get_untracked() {
+                            el.set_scroll_top(0);
+                        }
+                        scroll_top.set(0.0);
+                    }
+                />
+                <div class="chips" role="group" aria-label="Filter by status">
+                    <button
+                        class="chip chip--toggle"
+                        aria-pressed=move || q.read().statuses.is_empty().to_string()
+                        on:click=move |_| update(Box::new(|t| t.statuses.clear()))
+                    >
+                        "All "
+                        <span class="chip__count">{total}</span>
+                    </button>
+                    {move || {
+                        chip_counts
+                            .get()
+                            .into_iter()
+                            .map(|(status, n)| {
+                                let key = status.key().to_string();
+                                let k2 = key.clone();
+                                view! {
+                                    <button
+                                        class=format!("chip chip--toggle chip--{}", status.css())
+                                        data-status=key.clone()
+                                        aria-pressed=move || q.read().statuses.contains(&k2).to_string()
+                                        on:click=move |_| {
+                                            let next = q.get_untracked().toggled_status(&key);
+                                            update(Box::new(move |t| t.statuses = next));
+                                        }
+                                    >
+                                        {status.label()}
+                                        " "
+                                        <span class="chip__count">{n}</span>
+                                    </button>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </div>
+                {extra.map(|e| e.run())}
+                <span class="muted shown-count" data-testid="shown-count">
+                    {move || format!("{} of {total} {noun}", shown.read().len())}
+                </span>
+            </div>
+            <div class="table-scroll" node_ref=scroller on:scroll=move |_| measure() tabindex="0" aria-label=noun>
+                <table class="grid data-table" style=format!("min-width:{min_width}px") data-testid=format!("{noun}-table")>
+                    <colgroup>{cols_view}</colgroup>
+                    <thead>
+                        <tr>{header}</tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let w = window.get();
+                            let idx = shown.read();
+                            let top = w.start as f64 * ROW_HEIGHT;
+                            let bottom = idx.len().saturating_sub(w.end) as f64 * ROW_HEIGHT;
+                            let visible: Vec<AnyView> = idx[w.clone()].iter().map(|&i| row(i)).collect();
+                            view! {
+                                <tr class="spacer" style=format!("height:{top}px")></tr>
+                                {visible}
+                                <tr class="spacer" style=format!("height:{bottom}px")></tr>
+                            }
+                        }}
+                    </tbody>
+                </table>
+                {move || {
+                    shown.read().is_empty().then(|| {
+                        view! {
+                            <div class="empty" data-testid="no-rows">
+                                {if total == 0 { format!("This run has no {noun}.") } else { format!("No {noun} match the filter.") }}
+                            </div>
+                        }
+                    })
+                }}
+            </div>
+        </section>
+    }
+}
