@@ -218,6 +218,17 @@ fn demo_project_has_what_the_demo_promises() {
         });
     assert!(all.iter().all(|n| *n > 0), "{all:?}");
 
+    // A log long enough to need the search: thousands of lines, all levels.
+    let longest = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("logs/"))
+        .map(|(_, t)| decode_log(t).expect("log"))
+        .max_by_key(|l| l.lines.len())
+        .expect("logs");
+    assert!(longest.lines.len() >= 5_000, "{}", longest.lines.len());
+    let levels: BTreeSet<LogLevel> = longest.lines.iter().map(|l| l.level).collect();
+    assert_eq!(levels.len(), 4);
+
     // Audits: blocking and non-blocking, some failing with failing rows.
     let audits: Vec<_> = prod.iter().flat_map(|r| r.audits.iter()).collect();
     assert!(audits
@@ -230,7 +241,7 @@ fn demo_project_has_what_the_demo_promises() {
 
 #[test]
 fn scale_project_has_the_requested_size_and_decodes() {
-    let files = scale_files(500, 5000, 42);
+    let files = scale_files(500, 5000, 0, 42);
     let run_file = files
         .iter()
         .find(|f| f.path.contains("/runs/"))
@@ -246,5 +257,29 @@ fn scale_project_has_the_requested_size_and_decodes() {
         .iter()
         .flat_map(|m| &m.upstream)
         .all(|u| names.contains(u.as_str())));
-    assert_eq!(scale_files(500, 5000, 42), files);
+    assert_eq!(scale_files(500, 5000, 0, 42), files);
+    // With a long log: attached to the first failed execution.
+    let files = scale_files(100, 100, 50_000, 42);
+    let log = files
+        .iter()
+        .find(|f| f.path == "logs/scale-long.json")
+        .expect("long log");
+    assert_eq!(
+        decode_log(&log.contents).expect("decodes").lines.len(),
+        50_000
+    );
+    let run = decode_run(
+        &files
+            .iter()
+            .find(|f| f.path.contains("/runs/"))
+            .expect("run")
+            .contents,
+    )
+    .expect("run");
+    let with_log: Vec<_> = run
+        .executions
+        .iter()
+        .filter(|e| e.log_id.as_deref() == Some("scale-long"))
+        .collect();
+    assert_eq!(with_log.len(), 1);
 }

@@ -92,13 +92,12 @@ pub fn AuditsTab(run: Arc<Run>) -> impl IntoView {
         }
     });
     let detail_run = run.clone();
+    // Only a change of the open audit re-creates the drawer (not every URL change).
+    let open = Memo::new(move |_| ctl.view.read().audit.clone());
     view! {
         <DataTable spec=spec extra=extra />
         {move || {
-            ctl.view
-                .read()
-                .audit
-                .clone()
+            open.get()
                 .and_then(|key| detail_run.audits.iter().find(|a| audit_key(&a.model, &a.name) == key).cloned())
                 .map(|a| view! { <AuditDrawer audit=a /> })
         }}

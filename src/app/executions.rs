@@ -68,13 +68,12 @@ pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
         min_width: 1360,
     };
     let detail_run = run.clone();
+    // Only a change of the open execution re-creates the drawer (not every URL change).
+    let open = Memo::new(move |_| ctl.view.read().detail.clone());
     view! {
         <DataTable spec=spec />
         {move || {
-            ctl.view
-                .read()
-                .detail
-                .clone()
+            open.get()
                 .and_then(|model| detail_run.executions.iter().find(|e| e.model == model).cloned())
                 .map(|ex| view! { <ExecDrawer ex=ex /> })
         }}

@@ -126,7 +126,9 @@ fn LogBody(log: Arc<Log>) -> impl IntoView {
             if let Some(line) = link_line.get_untracked() {
                 if let Some(row) = visible.with_untracked(|v| v.iter().position(|&i| i + 1 == line))
                 {
-                    scroll_to_row(row);
+                    // Wait a frame: the measured width changes line heights, and the
+                    // browser clamps scrollTop to the height the DOM has right now.
+                    request_animation_frame(move || scroll_to_row(row));
                 }
             }
         }

@@ -1,7 +1,9 @@
 //! Writes the Run API snapshot.
 //!
 //!   runlens-gen [--out DIR]                         the demo project (default out: public/api)
-//!   runlens-gen --out DIR --models N --executions M a synthetic project for performance work
+//!   runlens-gen --out DIR --models N --executions M [--log-lines L]
+//!                                                   a synthetic project for performance work
+//!                                                   (with a log of L lines on its first failure)
 //!   runlens-gen --check [--out DIR]                 exit 1 if DIR differs from a fresh demo generation
 
 use runlens::demo::{demo_files, scale_files, GeneratedFile};
@@ -19,9 +21,12 @@ fn main() -> ExitCode {
     let out = get("--out").unwrap_or_else(|| "public/api".into());
     let models = get("--models").and_then(|s| s.parse::<usize>().ok());
     let executions = get("--executions").and_then(|s| s.parse::<usize>().ok());
+    let log_lines = get("--log-lines")
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(0);
     let files: Vec<GeneratedFile> = match (models, executions) {
-        (Some(n), m) => scale_files(n, m.unwrap_or(n), 42),
-        (None, Some(m)) => scale_files(m, m, 42),
+        (Some(n), m) => scale_files(n, m.unwrap_or(n), log_lines, 42),
+        (None, Some(m)) => scale_files(m, m, log_lines, 42),
         (None, None) => demo_files(),
     };
     let root = Path::new(&out);

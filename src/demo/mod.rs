@@ -150,6 +150,8 @@ enum Failure {
         model: &'static str,
         error: &'static str,
         log: &'static [&'static str],
+        /// Progress lines logged before the scripted ones (a long log).
+        chatter: usize,
     },
     /// A blocking audit on the model finds bad rows; the model fails, downstream skipped.
     BlockingAudit {
@@ -199,6 +201,7 @@ fn prod_events() -> Vec<Event> {
                 "2026-11-07" => Some(Failure::Model {
                     model: "marts.fct_orders",
                     error: FCT_ORDERS_ERROR,
+                    chatter: 0,
                     log: &[
                         "DEBUG|Rendering query for marts.fct_orders with macros @start_ds, @end_ds",
                         "INFO|Executing INSERT OVERWRITE into marts.fct_orders__1290341 for interval [2026-11-06, 2026-11-07)",
@@ -212,6 +215,7 @@ fn prod_events() -> Vec<Event> {
                 "2026-11-13" => Some(Failure::Model {
                     model: "staging.stg_web_events",
                     error: WEB_EVENTS_ERROR,
+                    chatter: 0,
                     log: &[
                         "INFO|Reading 24 parquet files from s3://acme-landing/web_events/dt=2026-11-12/",
                         "WARN|Retrying HTTP GET part-0007.parquet after 403 (attempt 1 of 3)",
@@ -229,6 +233,7 @@ fn prod_events() -> Vec<Event> {
                 "2026-11-23" => Some(Failure::Model {
                     model: "intermediate.int_inventory_daily",
                     error: INVENTORY_ERROR,
+                    chatter: 6000,
                     log: &[
                         "INFO|Joining staging.stg_inventory (41,220,331 rows) with staging.stg_products",
                         "DEBUG|Memory limit 12.0 GiB, 4 threads",
@@ -311,6 +316,7 @@ fn dev_events() -> Vec<Event> {
         let failure = (day == 22).then_some(Failure::Model {
             model: "reporting.rpt_churn_risk",
             error: CHURN_ERROR,
+            chatter: 0,
             log: &[
                 "INFO|Evaluating reporting.rpt_churn_risk (new in this environment)",
                 "ERROR|Catalog Error: Table with name churn_scores does not exist!",
@@ -586,7 +592,20 @@ impl<'a> EnvSim<'a> {
                     ),
                 ));
                 match failure {
-                    Some(Failure::Model { model, error, log }) if *model == spec.name => {
+                    Some(Failure::Model {
+                        model,
+                        error,
+                        log,
+                        chatter,
+                    }) if *model == spec.name => {
+                        let mut t = s;
+                        for (at, lvl, msg) in
+                            progress_lines(spec.name.as_str(), *chatter, s, &mut self.rng)
+                        {
+                            t = at;
+                            ex.log_lines.push((at, lvl, msg));
+                        }
+                        let s = t;
                         let e = s + Duration::milliseconds(self.rng.range(400, 4000));
                         ex.status = "failed";
                         ex.end = Some(e);
@@ -849,6 +868,72 @@ impl<'a> EnvSim<'a> {
     }
 }
 
+/// `n` lines of a long-running evaluation: partition loads (DEBUG),
+/// progress (INFO every 100), memory pressure and spills (WARN every 500).
+fn progress_lines(
+    model: &str,
+    n: usize,
+    start: Time,
+    rng: &mut Rng,
+) -> Vec<(Time, &'static str, String)> {
+    let mut out = Vec::with_capacity(n);
+    let mut t = start;
+    let mut rows: i64 = 0;
+    for i in 1..=n {
+        t += Duration::milliseconds(rng.range(5, 60));
+        let part = i % 4096;
+        let batch = rng.range(2_000, 90_000);
+        rows += batch;
+        if i % 500 == 0 {
+            let used = 6.0 + 5.9 * i as f64 / n.max(1) as f64;
+            out.push((t, "WARN", format!("Memory pressure in {model}: {used:.1} GiB of 12.0 GiB in use; spilling partition {part} to /tmp/duckdb_spill/{part:04}.bin")));
+        } else if i % 100 == 0 {
+            out.push((
+                t,
+                "INFO",
+                format!(
+                    "Progress: {:.1}% of the probe side scanned ({rows} rows)",
+                    100.0 * i as f64 / n.max(1) as f64
+                ),
+            ));
+        } else if i % 7 == 0 {
+            out.push((
+                t,
+                "DEBUG",
+                format!(
+                    "Spill file /tmp/duckdb_spill/{part:04}.bin written ({:.1} MiB)",
+                    batch as f64 / 1500.0
+                ),
+            ));
+        } else {
+            out.push((
+                t,
+                "DEBUG",
+                format!(
+                    "Hash join build: partition {part}/4096 loaded ({batch} rows, {:.1} MiB)",
+                    batch as f64 / 2100.0
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// A log of `lines` lines for performance work (`runlens-gen --log-lines`).
+pub fn long_log(id: &str, lines: usize, seed: u64) -> LogDoc {
+    let mut rng = Rng::new(seed);
+    let start = at(DEMO_NOW) - Duration::hours(1);
+    let mut l: Vec<(Time, &'static str, String)> = progress_lines(
+        "layer_02.model_00246",
+        lines.saturating_sub(1),
+        start,
+        &mut rng,
+    );
+    let end = l.last().map_or(start, |x| x.0);
+    l.push((end, "ERROR", "Runtime Error: division by zero".to_string()));
+    log_doc(id, &l)
+}
+
 fn sanitize(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
@@ -1083,7 +1168,12 @@ pub fn synthetic_dag(n: usize, seed: u64) -> (Vec<String>, Vec<Vec<usize>>) {
 /// A synthetic project of `models` models ([`synthetic_dag`]) and one run of
 /// `executions` executions (models run for several hourly intervals when
 /// `executions > models`), in an environment named `scale`.
-pub fn scale_files(models: usize, executions: usize, seed: u64) -> Vec<GeneratedFile> {
+pub fn scale_files(
+    models: usize,
+    executions: usize,
+    log_lines: usize,
+    seed: u64,
+) -> Vec<GeneratedFile> {
     let mut rng = Rng::new(seed ^ 0x5eed);
     let now = at(DEMO_NOW);
     let (names, up_idx) = synthetic_dag(models, seed);
@@ -1136,6 +1226,14 @@ pub fn scale_files(models: usize, executions: usize, seed: u64) -> Vec<Generated
                 }),
                 log_id: None,
             });
+        }
+    }
+    // The first failed execution (or the first one) carries the long log, when one is asked for.
+    let long = (log_lines > 0).then(|| long_log("scale-long", log_lines, seed));
+    if long.is_some() {
+        let at = execs.iter().position(|e| e.status == "failed").unwrap_or(0);
+        if let Some(e) = execs.get_mut(at) {
+            e.log_id = Some("scale-long".into());
         }
     }
     let id = rng.hex32();
@@ -1206,4 +1304,10 @@ pub fn scale_files(models: usize, executions: usize, seed: u64) -> Vec<Generated
             contents: json(&doc),
         },
     ]
+    .into_iter()
+    .chain(long.map(|l| GeneratedFile {
+        path: "logs/scale-long.json".into(),
+        contents: json(&l),
+    }))
+    .collect()
 }
