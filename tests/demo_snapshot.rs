@@ -164,7 +164,7 @@ fn demo_project_has_what_the_demo_promises() {
         .chain(&dev)
         .filter(|r| r.status == Status::Failed)
         .collect();
-    assert_eq!(failed.len(), 5);
+    assert_eq!(failed.len(), 7);
     for r in &failed {
         let f = r
             .executions

@@ -43,6 +43,8 @@ pub fn AuditsTab(run: Arc<Run>) -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
+    let query = Memo::new(move |_| ctl.view.read().audits.clone());
+    let blocking = Memo::new(move |_| ctl.view.read().blocking_only);
     let (r1, i1) = (run.clone(), index.clone());
     let (r2, i2) = (run.clone(), index.clone());
     let r3 = run.clone();
@@ -60,21 +62,20 @@ pub fn AuditsTab(run: Arc<Run>) -> impl IntoView {
             col("interval_end", "Interval end", "w-ts", true, false),
             col("", "Log", "w-log", false, false),
         ],
-        lens: |v| &v.audits,
-        lens_mut: |v| &mut v.audits,
+        query,
+        update: Arc::new(move |f| ctl.update(|v| f(&mut v.audits))),
         total: run.audits.len(),
-        rows: Arc::new(move |v| {
-            let only = v.blocking_only;
-            table::query_with(&r1.audits, &i1, &v.audits, |a| !only || a.blocking)
+        shown: Memo::new(move |_| {
+            let only = blocking.get();
+            table::query_with(&r1.audits, &i1, &query.read(), |a| !only || a.blocking)
         }),
-        counts: Arc::new(move |v| {
-            let only = v.blocking_only;
-            table::status_counts_with(&r2.audits, &i2, &v.audits.text, |a| !only || a.blocking)
+        counts: Memo::new(move |_| {
+            let only = blocking.get();
+            table::status_counts_with(&r2.audits, &i2, &query.read().text, |a| !only || a.blocking)
         }),
         row: Arc::new(move |i| view! { <AuditRow audit=r3.audits[i].clone() /> }.into_any()),
         min_width: 1500,
     };
-    let blocking = Memo::new(move |_| ctl.view.read().blocking_only);
     let extra = ViewFn::from(move || {
         view! {
             <label class="toggle">

@@ -1,13 +1,20 @@
-//! The environments list and an environment's Recent Activity.
+//! The environments list and an environment's overview: header cards,
+//! the daily runs chart, dev-vs-prod differences, and Recent Activity.
 
 use super::api::Api;
-use super::widgets::{show_result, NotFound, StatusBadge, Timestamp};
-use super::Clock;
+use super::table_view::{Column, DataTable, TableSpec};
+use super::widgets::{offset_for, show_result, NotFound, StatusBadge, Timestamp, Zone};
+use super::{Clock, TimeCtx};
 use crate::core::format;
-use crate::core::model::{Activity, ActivityKind, Environment};
-use crate::core::route;
+use crate::core::model::{Activity, ActivityKind, EnvKind, Environment, Run, Time};
+use crate::core::overview::{self, Day, EnvDiff, Freshness};
+use crate::core::route::{self, EnvView, RunTab, RunView};
+use crate::core::table::{self, SearchIndex};
+use leptos::html::Div;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+use std::sync::Arc;
 
 #[component]
 pub fn EnvironmentsPage() -> impl IntoView {
@@ -70,24 +77,59 @@ fn EnvCard(env: Environment) -> impl IntoView {
     }
 }
 
+/// The newest run in an activity list (runs in progress included).
+fn newest_run(a: &[Activity]) -> Option<&Activity> {
+    a.iter()
+        .filter(|x| x.kind == ActivityKind::Run)
+        .max_by_key(|x| x.start)
+}
+
 #[component]
 pub fn EnvironmentPage() -> impl IntoView {
     let api = expect_context::<Api>();
     let params = use_params_map();
     let env = Memo::new(move |_| params.read().get("env").unwrap_or_default());
+    let api2 = api.clone();
+    let envs = LocalResource::new(move || {
+        let api = api2.clone();
+        async move { api.environments().await }
+    });
     let activity = LocalResource::new(move || {
         let api = api.clone();
         let env = env.get();
-        async move { api.activity(&env).await }
+        async move { api.activity(&env).await.map(Arc::new) }
     });
     let retry = Callback::new(move |_| activity.refetch());
+    let navigate = use_navigate();
+    let switch = move |e: leptos::ev::Event| {
+        let name = event_target_value(&e);
+        navigate(&route::environment(&name), NavigateOptions::default());
+    };
     view! {
         <nav class="breadcrumb">
             <a href=route::environments()>"environments"</a>
             <span class="sep">"/"</span>
             <span>{move || env.get()}</span>
         </nav>
-        <h1>{move || format!("Environment {}", env.get())}</h1>
+        <div class="page-head">
+            <h1>{move || format!("Environment {}", env.get())}</h1>
+            <label class="env-switch">
+                <span class="muted small">"Environment"</span>
+                <select data-testid="env-switch" on:change=switch prop:value=move || env.get()>
+                    {move || {
+                        envs.get()
+                            .and_then(Result::ok)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|e| {
+                                let selected = e.name == env.get();
+                                view! { <option value=e.name.clone() selected=selected>{format!("{} ({})", e.name, e.kind.label())}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+        </div>
         {move || {
             let name = env.get();
             show_result(
@@ -103,73 +145,531 @@ pub fn EnvironmentPage() -> impl IntoView {
                     }
                     .into_any()
                 },
-                move |a| view! { <ActivityTable env=env.get_untracked() rows=a.activity warnings=a.warnings /> },
+                move |a: Arc<crate::core::model::EnvironmentActivity>| {
+                    let info = envs.get().and_then(Result::ok).unwrap_or_default();
+                    view! { <Overview env=env.get_untracked() activity=a envs=info /> }
+                },
             )
         }}
     }
 }
 
 #[component]
-fn ActivityTable(env: String, rows: Vec<Activity>, warnings: Vec<String>) -> impl IntoView {
-    let count = rows.len();
-    view! {
-        <section class="panel">
-            <div class="panel__head">
-                <h2>"Recent Activity"</h2>
-                <span class="muted">{format!("{count} runs and plans")}</span>
-            </div>
-            {(!warnings.is_empty()).then(|| view! {
-                <div class="warning" role="note">
-                    {format!("{} entries could not be shown: {}", warnings.len(), warnings.join("; "))}
-                </div>
-            })}
-            {if rows.is_empty() {
-                view! { <p class="empty">"No runs or plans in this environment yet."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="grid activity-table" data-testid="activity-table">
-                        <thead>
-                            <tr>
-                                <th>"Activity"</th>
-                                <th>"Status"</th>
-                                <th class="num">"Cost"</th>
-                                <th class="num">"Duration"</th>
-                                <th>"Start " <span class="zone">"UTC"</span></th>
-                                <th>"End " <span class="zone">"UTC"</span></th>
-                                <th>"ID"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows
-                                .into_iter()
-                                .map(|a| {
-                                    let id_cell = match a.kind {
-                                        ActivityKind::Run => view! {
-                                            <a class="mono run-link" href=route::run(&env, a.id.as_str()) title=a.id.to_string()>
-                                                {a.id.short()}
-                                            </a>
-                                        }
-                                        .into_any(),
-                                        _ => view! { <span class="mono muted" title=a.id.to_string()>{a.id.short()}</span> }.into_any(),
-                                    };
-                                    view! {
-                                        <tr data-kind=a.kind.label().to_lowercase()>
-                                            <td><span class="chip">{a.kind.label().to_string()}</span></td>
-                                            <td><StatusBadge status=a.status.clone() /></td>
-                                            <td class="num">{a.cost.map(format::cost).unwrap_or_else(|| "—".into())}</td>
-                                            <td class="num">{a.duration.map(format::human_duration).unwrap_or_else(|| "—".into())}</td>
-                                            <td><Timestamp t=Some(a.start) /></td>
-                                            <td><Timestamp t=a.end /></td>
-                                            <td>{id_cell}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+fn Overview(
+    env: String,
+    activity: Arc<crate::core::model::EnvironmentActivity>,
+    envs: Vec<Environment>,
+) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let me = envs.iter().find(|e| e.name == env).cloned();
+    let is_dev = me.as_ref().is_some_and(|e| e.kind == EnvKind::Dev);
+    let prod_name = envs
+        .iter()
+        .find(|e| e.kind == EnvKind::Prod && e.name != env)
+        .map(|e| e.name.clone());
+    // The newest run's document: models and intervals for freshness and differences.
+    let latest_id = newest_run(&activity.activity).map(|r| r.id.to_string());
+    let (api1, env1, id1) = (api.clone(), env.clone(), latest_id.clone());
+    let latest = LocalResource::new(move || {
+        let (api, env, id) = (api1.clone(), env1.clone(), id1.clone());
+        async move {
+            match id {
+                Some(id) => api.run(&env, &id).await.map(|r| Some(Arc::new(r))),
+                None => Ok(None),
+            }
+        }
+    });
+    let base = LocalResource::new(move || {
+        let (api, prod) = (api.clone(), prod_name.clone());
+        async move {
+            match (is_dev, prod) {
+                (true, Some(p)) => {
+                    let act = api.activity(&p).await?;
+                    match newest_run(&act.activity) {
+                        Some(r) => api.run(&p, r.id.as_str()).await.map(|r| Some(Arc::new(r))),
+                        None => Ok(None),
+                    }
                 }
-                .into_any()
-            }}
+                _ => Ok(None),
+            }
+        }
+    });
+    let data_time = Memo::new(move |_| {
+        latest
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .and_then(|r| r.refreshed_at)
+    });
+    let last_plan = activity
+        .activity
+        .iter()
+        .filter(|a| a.kind == ActivityKind::Plan)
+        .max_by_key(|a| a.start)
+        .cloned();
+    let last_run = newest_run(&activity.activity).cloned();
+    let model_count = me.as_ref().map(|e| e.model_count);
+    let env_c = env.clone();
+    let env_d = env.clone();
+    let act_chart = activity.clone();
+    let warnings = activity.warnings.clone();
+    view! {
+        {(!warnings.is_empty()).then(|| view! {
+            <div class="warning" role="note">
+                {format!("{} entries could not be shown: {}", warnings.len(), warnings.join("; "))}
+            </div>
+        })}
+        <section class="cards cards--4" data-testid="env-cards">
+            <div class="card" data-testid="freshness">
+                <h3>"Freshness"</h3>
+                {move || match latest.get() {
+                    None => view! { <p class="muted">"Computing…"</p> }.into_any(),
+                    Some(Ok(Some(run))) => {
+                        let at = run.refreshed_at.unwrap_or(run.start);
+                        view! { <FreshnessCard f=overview::freshness(&run, at) /> }.into_any()
+                    }
+                    Some(Ok(None)) => view! { <p class="muted">"No runs yet."</p> }.into_any(),
+                    Some(Err(e)) => view! { <p class="muted">{format!("Unavailable: {e}")}</p> }.into_any(),
+                }}
+            </div>
+            <ActivityCard title="Last Run" env=env.clone() a=last_run testid="last-run" />
+            <ActivityCard title="Last Plan" env=env.clone() a=last_plan.clone() testid="last-plan" />
+            <div class="card" data-testid="models-card">
+                <h3>"Models"</h3>
+                <div class="big-number big-number--blue">{model_count.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</div>
+                {latest_id.clone().map(|id| {
+                    let v = RunView { tab: RunTab::Explore, ..RunView::default() };
+                    view! { <a href=format!("{}{}", route::run(&env_c, &id), v.to_query())>"Explore the models →"</a> }
+                })}
+            </div>
         </section>
+        <RunsChart env=env.clone() activity=act_chart data_time=data_time />
+        {is_dev.then(|| {
+            view! {
+                <section class="panel" data-testid="env-diff">
+                    <div class="panel__head">
+                        <h2>"Differences from prod"</h2>
+                        {last_plan.as_ref().and_then(|p| p.interval).map(|(s, e)| view! {
+                            <span class="muted" data-testid="plan-interval">
+                                "Last plan's interval: " <Timestamp t=Some(s) /> " → " <Timestamp t=Some(e) /> " " <Zone at=s />
+                            </span>
+                        })}
+                    </div>
+                    {move || match (latest.get(), base.get()) {
+                        (Some(Ok(Some(mine))), Some(Ok(Some(prod)))) => view! { <DiffView d=overview::diff(&mine, &prod) env=env_d.clone() run=mine.clone() /> }.into_any(),
+                        (Some(Err(e)), _) | (_, Some(Err(e))) => view! { <p class="muted">{format!("Unavailable: {e}")}</p> }.into_any(),
+                        (Some(Ok(None)), _) | (_, Some(Ok(None))) => view! { <p class="muted">"Needs a run in both environments."</p> }.into_any(),
+                        _ => view! { <p class="muted">"Comparing with prod…"</p> }.into_any(),
+                    }}
+                </section>
+            }
+        })}
+        <ActivityTable env=env activity=activity />
+    }
+}
+
+#[component]
+fn FreshnessCard(f: Freshness) -> impl IntoView {
+    let (c, p, b) = (f.complete.len(), f.pending.len(), f.behind.len());
+    let total = (c + p + b).max(1) as f64;
+    let pct = |n: usize| format!("width:{:.2}%", n as f64 * 100.0 / total);
+    let behind = f.behind.clone();
+    view! {
+        <div class="fresh__counts">
+            <span>"Behind: " <b data-testid="fresh-behind">{b}</b></span>
+            <span>"Pending: " <b data-testid="fresh-pending">{p}</b></span>
+            <span>"Complete: " <b data-testid="fresh-complete">{c}</b></span>
+        </div>
+        <div class="fresh__bar" role="img" aria-label=format!("{b} behind, {p} pending, {c} complete")>
+            <span class="fresh__seg fresh__seg--behind" style=pct(b)></span>
+            <span class="fresh__seg fresh__seg--pending" style=pct(p)></span>
+            <span class="fresh__seg fresh__seg--complete" style=pct(c)></span>
+        </div>
+        <div class="small muted">"as of " <Timestamp t=f.computed_at /> " " <Zone at=f.computed_at.unwrap_or_else(super::now) /></div>
+        {(!behind.is_empty()).then(|| view! {
+            <details class="fresh__behind">
+                <summary>{format!("{} behind schedule", behind.len())}</summary>
+                <ul>{behind.into_iter().map(|m| view! { <li class="mono">{m}</li> }).collect_view()}</ul>
+            </details>
+        })}
+    }
+}
+
+#[component]
+fn ActivityCard(
+    title: &'static str,
+    env: String,
+    a: Option<Activity>,
+    testid: &'static str,
+) -> impl IntoView {
+    let Clock(clock) = expect_context::<Clock>();
+    view! {
+        <div class="card" data-testid=testid>
+            <h3>{title}</h3>
+            {match a {
+                None => view! { <p class="muted">"None yet."</p> }.into_any(),
+                Some(a) => {
+                    let id = match a.kind {
+                        ActivityKind::Run => view! { <a class="mono small" href=route::run(&env, a.id.as_str())>{a.id.short()}</a> }.into_any(),
+                        _ => view! { <span class="mono small muted">{a.id.short()}</span> }.into_any(),
+                    };
+                    view! {
+                        <div>{id}</div>
+                        <div class="card__status"><StatusBadge status=a.status.clone() large=true /></div>
+                        <div class="small"><Timestamp t=Some(a.start) /> " " <Zone at=a.start /></div>
+                        <div class="small muted">{move || format::relative_time(a.start, clock.get())}</div>
+                    }
+                    .into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+const DAYS: usize = 14;
+const CHART_H: f64 = 250.0;
+const AXIS_W: f64 = 76.0;
+const TOP: f64 = 26.0;
+const BOTTOM: f64 = 26.0;
+
+#[derive(Clone, PartialEq)]
+struct Hover {
+    x: f64,
+    y: f64,
+    text: Vec<String>,
+}
+
+/// `data_time`: when the newest data was refreshed; a run in progress is
+/// drawn up to then (not up to the viewer's clock, which may be much later).
+#[component]
+fn RunsChart(
+    env: String,
+    activity: Arc<crate::core::model::EnvironmentActivity>,
+    data_time: Memo<Option<Time>>,
+) -> impl IntoView {
+    let Clock(clock) = expect_context::<Clock>();
+    let TimeCtx(mode) = expect_context::<TimeCtx>();
+    let navigate = use_navigate();
+    let hover = RwSignal::new(None::<Hover>);
+    let wrap: NodeRef<Div> = NodeRef::new();
+    let width = RwSignal::new(900.0f64);
+    let measure = move || {
+        if let Some(el) = wrap.get_untracked() {
+            if el.client_width() > 0 {
+                width.set(el.client_width() as f64);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if wrap.get().is_some() {
+            measure();
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+    let data = Memo::new(move |_| {
+        let m = mode.get();
+        let now = clock.get();
+        let now = data_time.get().map_or(now, |d| d.min(now));
+        let off = move |t| offset_for(m, t);
+        let today = format::day_at(now, off(now));
+        let (end, shifted) = overview::chart_end(&activity.activity, today, DAYS, &off);
+        (
+            overview::daily(&activity.activity, end, DAYS, now, &off),
+            shifted,
+            end,
+        )
+    });
+    let plot_h = CHART_H - TOP - BOTTOM;
+    view! {
+        <section class="panel chart" data-testid="runs-chart">
+            <div class="panel__head">
+                <h2>"Runs Daily"</h2>
+                <span class="muted small">"Time in " <Zone /></span>
+                <span class="chart__legend">
+                    <span class="legend legend--complete">"Complete"</span>
+                    <span class="legend legend--failed">"Failed"</span>
+                    <span class="legend legend--in-progress">"In progress"</span>
+                    <span class="legend legend--plan">"Plans"</span>
+                </span>
+            </div>
+            {move || {
+                let (_, shifted, end) = data.get();
+                shifted.then(|| view! {
+                    <div class="note" data-testid="chart-shifted">
+                        {format!("No activity in the last {DAYS} days: showing the {DAYS} days up to {end}, the day of the newest activity.")}
+                    </div>
+                })
+            }}
+            <div class="chart__wrap" node_ref=wrap>
+                <svg class="chart__svg" viewBox=move || format!("0 0 {} {CHART_H}", width.get()) role="img" aria-label="Runs per day">
+                    {move || {
+                        let chart_w = width.get();
+                        let col_w = (chart_w - AXIS_W) / DAYS as f64;
+                        let bar_w = (col_w * 0.62).min(64.0);
+                        let (days, _, _) = data.get();
+                        let max_s = days.iter().map(|d| d.runs.iter().map(|r| r.duration_ms).sum::<i64>()).max().unwrap_or(0) as f64 / 1000.0;
+                        let ticks = overview::ticks(max_s);
+                        let top_val = ticks.last().copied().unwrap_or(1.0).max(1.0);
+                        let y = move |s: f64| TOP + plot_h - s / top_val * plot_h;
+                        let grid = ticks
+                            .iter()
+                            .map(|&t| {
+                                view! {
+                                    <line class="chart__grid" x1=AXIS_W x2=chart_w y1=y(t) y2=y(t)></line>
+                                    <text class="chart__tick" x=AXIS_W - 6.0 y=y(t) + 4.0 text-anchor="end">
+                                        {format::human_duration(chrono::Duration::seconds(t as i64))}
+                                    </text>
+                                }
+                            })
+                            .collect_view();
+                        let cols = days
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, d): (usize, Day)| {
+                                let x = AXIS_W + i as f64 * col_w + (col_w - bar_w) / 2.0;
+                                let mut acc = 0.0;
+                                let label = d.date.format("%b %d").to_string();
+                                let date = d.date.to_string();
+                                let segs = d
+                                    .runs
+                                    .iter()
+                                    .map(|r| {
+                                        let secs = r.duration_ms as f64 / 1000.0;
+                                        let (y0, y1) = (y(acc + secs), y(acc));
+                                        acc += secs;
+                                        let h = (y1 - y0).max(2.0);
+                                        let href = route::run(&env, r.id.as_str());
+                                        let nav = navigate.clone();
+                                        let text = vec![
+                                            format!("Run {}", r.id.short()),
+                                            r.status.label(),
+                                            format::human_duration(chrono::Duration::milliseconds(r.duration_ms)),
+                                            format!("started {} {}", format::date_at(r.start, offset_for(mode.get_untracked(), r.start)), format::clock_at(r.start, offset_for(mode.get_untracked(), r.start))),
+                                        ];
+                                        view! {
+                                            <rect
+                                                class=format!("chart__seg chart__seg--{}", r.status.css())
+                                                data-run=r.id.to_string()
+                                                data-status=r.status.key().to_string()
+                                                x=x
+                                                y=y1 - h
+                                                width=bar_w
+                                                height=(h - 1.0).max(1.0)
+                                                rx="2"
+                                                on:click=move |_| nav(&href, NavigateOptions::default())
+                                                on:mouseenter=move |_| hover.set(Some(Hover { x: x + bar_w / 2.0, y: y1 - h, text: text.clone() }))
+                                                on:mouseleave=move |_| hover.set(None)
+                                            ></rect>
+                                        }
+                                    })
+                                    .collect_view();
+                                let plans = d.plans;
+                                view! {
+                                    <g class="chart__day" data-day=date>
+                                        {segs}
+                                        {(plans > 0).then(|| view! {
+                                            <g class="chart__plan" transform=format!("translate({:.1},{:.1})", x + bar_w / 2.0, TOP - 12.0)>
+                                                <title>{format!("{plans} plan(s) applied")}</title>
+                                                <rect x="-9" y="-8" width="18" height="15" rx="4"></rect>
+                                                <text y="3.5" text-anchor="middle">{plans}</text>
+                                            </g>
+                                        })}
+                                        <text class="chart__label" x=x + bar_w / 2.0 y=CHART_H - 8.0 text-anchor="middle">{label}</text>
+                                    </g>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            {grid}
+                            {cols}
+                        }
+                    }}
+                </svg>
+                {move || hover.get().map(|h| {
+                    view! {
+                        <div class="chart__tip" style=format!("left:{:.1}px;top:{:.1}px", h.x, h.y)>
+                            {h.text.into_iter().map(|t| view! { <div>{t}</div> }).collect_view()}
+                        </div>
+                    }
+                })}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn DiffView(d: EnvDiff, env: String, run: Arc<Run>) -> impl IntoView {
+    let groups = [
+        ("Directly modified", d.directly_modified, "direct"),
+        ("Indirectly modified", d.indirectly_modified, "indirect"),
+        ("Added", d.added, "added"),
+        ("Removed", d.removed, "removed"),
+    ];
+    view! {
+        <div class="diff">
+            {groups
+                .into_iter()
+                .map(|(title, models, key)| {
+                    let n = models.len();
+                    let (env, run) = (env.clone(), run.clone());
+                    view! {
+                        <div class="diff__col" data-testid=format!("diff-{key}")>
+                            <h3>{title} " " <span class="tab__count">{n}</span></h3>
+                            {if n == 0 { Some(view! { <p class="muted small">"None"</p> }) } else { None }}
+                            <ul>
+                                {models
+                                    .into_iter()
+                                    .map(|m| {
+                                        // Models present in this environment link to its latest run's graph.
+                                        let present = run.models.iter().any(|x| x.name == m);
+                                        let v = RunView::default().explore(&m);
+                                        let href = format!("{}{}", route::run(&env, run.id.as_str()), v.to_query());
+                                        if present {
+                                            view! { <li><a class="mono" href=href data-model=m.clone()>{m.clone()}</a></li> }.into_any()
+                                        } else {
+                                            view! { <li class="mono" data-model=m.clone()>{m.clone()}</li> }.into_any()
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+const fn col(
+    key: &'static str,
+    label: &'static str,
+    class: &'static str,
+    zone: bool,
+    numeric: bool,
+) -> Column {
+    Column {
+        key,
+        label,
+        class,
+        zone,
+        numeric,
+    }
+}
+
+#[component]
+fn ActivityTable(
+    env: String,
+    activity: Arc<crate::core::model::EnvironmentActivity>,
+) -> impl IntoView {
+    let query_map = use_query_map();
+    let view_state = Memo::new(move |_| {
+        let q = query_map.read();
+        EnvView::from_query(|k| q.get(k))
+    });
+    let (requested, set_requested) = signal(None::<EnvView>);
+    let navigate = use_navigate();
+    let env_path = route::environment(&env);
+    Effect::new(move |_| {
+        if let Some(v) = requested.get() {
+            navigate(
+                &format!("{env_path}{}", v.to_query()),
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    let update_view = move |f: Box<dyn FnOnce(&mut EnvView)>| {
+        let mut v = view_state.get_untracked();
+        f(&mut v);
+        set_requested.set(Some(v));
+    };
+    let rows = Arc::new(activity.activity.clone());
+    let index = Arc::new(SearchIndex::build(&rows));
+    let query = Memo::new(move |_| view_state.read().activity.clone());
+    let kind = Memo::new(move |_| view_state.read().kind.clone());
+    let keep =
+        |kind: &str, a: &Activity| kind.is_empty() || a.kind.label().eq_ignore_ascii_case(kind);
+    let (r1, i1, r2, i2, r3) = (
+        rows.clone(),
+        index.clone(),
+        rows.clone(),
+        index.clone(),
+        rows.clone(),
+    );
+    let env_r = env.clone();
+    let spec = TableSpec {
+        noun: "activities",
+        columns: vec![
+            col("kind", "Activity", "w-kind", false, false),
+            col("status", "Status", "w-status", false, false),
+            col("cost", "Cost", "w-cost", false, true),
+            col("duration", "Duration", "w-dur2", false, true),
+            col("start", "Start", "w-ts", true, false),
+            col("end", "End", "w-ts", true, false),
+            col("id", "ID", "w-id", false, false),
+        ],
+        query,
+        update: Arc::new(move |f| update_view(Box::new(move |v| f(&mut v.activity)))),
+        total: rows.len(),
+        shown: Memo::new(move |_| {
+            let k = kind.read();
+            table::query_with(&r1, &i1, &query.read(), |a| keep(&k, a))
+        }),
+        counts: Memo::new(move |_| {
+            let k = kind.read();
+            table::status_counts_with(&r2, &i2, &query.read().text, |a| keep(&k, a))
+        }),
+        row: Arc::new(move |i| {
+            let a = r3[i].clone();
+            let id_cell = match a.kind {
+                ActivityKind::Run => view! {
+                    <a class="mono run-link" href=route::run(&env_r, a.id.as_str()) title=a.id.to_string()>{a.id.short()}</a>
+                }
+                .into_any(),
+                _ => view! { <span class="mono muted" title=a.id.to_string()>{a.id.short()}</span> }.into_any(),
+            };
+            view! {
+                <tr data-kind=a.kind.label().to_lowercase() data-id=a.id.to_string()>
+                    <td><span class="chip">{a.kind.label().to_string()}</span></td>
+                    <td><StatusBadge status=a.status.clone() /></td>
+                    <td class="num">{a.cost.map(format::cost).unwrap_or_else(|| "—".into())}</td>
+                    <td class="num">{a.duration.map(format::human_duration).unwrap_or_else(|| "—".into())}</td>
+                    <td><Timestamp t=Some(a.start) /></td>
+                    <td><Timestamp t=a.end /></td>
+                    <td>{id_cell}</td>
+                </tr>
+            }
+            .into_any()
+        }),
+        min_width: 900,
+    };
+    let extra = ViewFn::from(move || {
+        view! {
+            <div class="seg" role="group" aria-label="Activity type">
+                {[("", "Runs and plans"), ("run", "Runs"), ("plan", "Plans")]
+                    .into_iter()
+                    .map(|(k, label)| {
+                        view! {
+                            <button
+                                class="seg__btn"
+                                data-kind=k
+                                aria-pressed=move || (kind.get() == k).to_string()
+                                on:click=move |_| update_view(Box::new(move |v| v.kind = k.to_string()))
+                            >
+                                {label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }
+    });
+    view! {
+        <h2 class="section-title">"Recent Activity"</h2>
+        <DataTable spec=spec extra=extra />
     }
 }

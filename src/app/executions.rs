@@ -43,6 +43,7 @@ pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
+    let query = Memo::new(move |_| ctl.view.read().executions.clone());
     let (r1, i1) = (run.clone(), index.clone());
     let (r2, i2) = (run.clone(), index.clone());
     let r3 = run.clone();
@@ -59,11 +60,11 @@ pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
             col("error", "Error message", "w-err", false, false),
             col("", "Log", "w-log", false, false),
         ],
-        lens: |v| &v.executions,
-        lens_mut: |v| &mut v.executions,
+        query,
+        update: Arc::new(move |f| ctl.update(|v| f(&mut v.executions))),
         total: run.executions.len(),
-        rows: Arc::new(move |v| table::query(&r1.executions, &i1, &v.executions)),
-        counts: Arc::new(move |v| table::status_counts(&r2.executions, &i2, &v.executions.text)),
+        shown: Memo::new(move |_| table::query(&r1.executions, &i1, &query.read())),
+        counts: Memo::new(move |_| table::status_counts(&r2.executions, &i2, &query.read().text)),
         row: Arc::new(move |i| view! { <ExecRow ex=r3.executions[i].clone() /> }.into_any()),
         min_width: 1360,
     };

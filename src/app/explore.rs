@@ -5,7 +5,7 @@
 use super::api::Api;
 use super::log::LogView;
 use super::run::ViewCtl;
-use super::widgets::{StatusBadge, Timestamp};
+use super::widgets::{StatusBadge, Timestamp, Zone};
 use crate::core::changes::summarize;
 use crate::core::cron;
 use crate::core::format;
@@ -768,7 +768,7 @@ fn Overview(
             <div>
                 <h3>"Next cron"</h3>
                 {match next_cron {
-                    Some(t) => view! { <p>"Scheduled " <Timestamp t=Some(t) /> " " <span class="zone">"UTC"</span></p> }.into_any(),
+                    Some(t) => view! { <p>"Scheduled " <Timestamp t=Some(t) /> " " <Zone /></p> }.into_any(),
                     None => view! { <p class="muted">"No schedule."</p> }.into_any(),
                 }}
             </div>
@@ -893,7 +893,7 @@ fn IntervalsView(model: Option<Model>) -> impl IntoView {
     }
     view! {
         <table class="grid" data-testid="intervals">
-            <thead><tr><th>"Start " <span class="zone">"UTC"</span></th><th>"End " <span class="zone">"UTC"</span></th><th class="num">"Span"</th></tr></thead>
+            <thead><tr><th>"Start " <Zone /></th><th>"End " <Zone /></th><th class="num">"Span"</th></tr></thead>
             <tbody>
                 {ivs
                     .into_iter()

@@ -6,7 +6,8 @@
 
 use super::api::Api;
 use super::run::ViewCtl;
-use super::widgets::show_result;
+use super::widgets::{offset_for, show_result};
+use super::TimeCtx;
 use crate::core::format;
 use crate::core::logview::{self, Heights, Match, LEVELS};
 use crate::core::model::{Log, LogLevel};
@@ -60,6 +61,7 @@ fn copy_to_clipboard(text: &str) {
 #[component]
 fn LogBody(log: Arc<Log>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
+    let TimeCtx(time_mode) = expect_context::<TimeCtx>();
     let counts = logview::level_counts(&log);
     let level = Memo::new(move |_| logview::parse_level(&ctl.view.read().log_level));
     let query = Memo::new(move |_| ctl.view.read().log_query.clone());
@@ -237,6 +239,7 @@ fn LogBody(log: Arc<Log>) -> impl IntoView {
                         let marks = by_row.read();
                         let cur = current.get();
                         let linked = link_line.get();
+                        let mode = time_mode.get();
                         vis[w.clone()]
                             .iter()
                             .enumerate()
@@ -280,7 +283,7 @@ fn LogBody(log: Arc<Log>) -> impl IntoView {
                                         >
                                             {n}
                                         </button>
-                                        <span class="logv__ts">{line.at.map(format::timestamp_utc).unwrap_or_default()}</span>
+                                        <span class="logv__ts">{line.at.map(|t| { let o = offset_for(mode, t); format!("{} {}", format::date_at(t, o), format::clock_at(t, o)) }).unwrap_or_default()}</span>
                                         <span class="logv__lvl">{line.level.label()}</span>
                                         <span class="logv__msg">{pieces}</span>
                                     </div>

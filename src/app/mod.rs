@@ -11,6 +11,7 @@ mod run;
 mod table_view;
 mod widgets;
 
+use crate::core::format::TimeMode;
 use crate::core::model::Time;
 use api::Api;
 use chrono::{TimeZone, Utc};
@@ -31,6 +32,22 @@ pub fn now() -> Time {
 /// A clock signal that ticks every 30 s, so relative times ("4 minutes ago") stay true.
 #[derive(Clone, Copy)]
 pub struct Clock(pub ReadSignal<Time>);
+
+/// Whether times are shown in UTC or local time; remembered in local storage.
+#[derive(Clone, Copy)]
+pub struct TimeCtx(pub RwSignal<TimeMode>);
+
+const TIME_MODE_KEY: &str = "runlens.time";
+
+/// The browser's offset from UTC at `t`, in seconds east (daylight saving included).
+pub fn local_offset(t: Time) -> i32 {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
+    -(d.get_timezone_offset() * 60.0) as i32
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
 
 const SESSION_API_KEY: &str = "runlens.api";
 
@@ -96,6 +113,18 @@ fn Shell(api: Api) -> impl IntoView {
     let (clock, set_clock) = signal(now());
     set_interval(move || set_clock.set(now()), Duration::from_secs(30));
     provide_context(Clock(clock));
+    let saved = local_storage()
+        .and_then(|s| s.get_item(TIME_MODE_KEY).ok().flatten())
+        .map(|v| TimeMode::parse(&v))
+        .unwrap_or_default();
+    let time_mode = RwSignal::new(saved);
+    provide_context(TimeCtx(time_mode));
+    let set_mode = move |m: TimeMode| {
+        time_mode.set(m);
+        if let Some(s) = local_storage() {
+            let _ = s.set_item(TIME_MODE_KEY, m.key());
+        }
+    };
     view! {
         <Router>
             <header class="topbar">
@@ -106,7 +135,24 @@ fn Shell(api: Api) -> impl IntoView {
                 <nav class="topbar__nav">
                     <a href="/">"Environments"</a>
                 </nav>
-                <span class="topbar__zone" title="All times are shown in UTC">"Times in UTC"</span>
+                <div class="seg topbar__zone" role="group" aria-label="Time zone">
+                    {[(TimeMode::Utc, "UTC"), (TimeMode::Local, "Local")]
+                        .into_iter()
+                        .map(|(m, label)| {
+                            view! {
+                                <button
+                                    class="seg__btn"
+                                    data-time=m.key()
+                                    aria-pressed=move || (time_mode.get() == m).to_string()
+                                    title=if m == TimeMode::Utc { "Show times in UTC" } else { "Show times in this browser's time zone" }
+                                    on:click=move |_| set_mode(m)
+                                >
+                                    {label}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
             </header>
             <main class="page">
                 // The one route table. Paths are built by `core::route`.

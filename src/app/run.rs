@@ -4,7 +4,7 @@ use super::api::Api;
 use super::audits::AuditsTab;
 use super::executions::ExecutionsTab;
 use super::explore::ExploreTab;
-use super::widgets::{show_result, NotFound, StatusBadge, Timestamp};
+use super::widgets::{show_result, NotFound, StatusBadge, Timestamp, Zone};
 use super::Clock;
 use crate::core::changes::{self, ChangeSummary};
 use crate::core::format;
@@ -192,7 +192,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                         Some(t) => view! {
                             <Timestamp t=Some(t) />
                             " "
-                            <span class="zone">"UTC"</span>
+                            <Zone />
                             " "
                             <span class="muted">{move || format!("({})", format::relative_time(t, clock.get()))}</span>
                         }
@@ -205,11 +205,11 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                 <h3>"When"</h3>
                 <dl class="when">
                     <dt>"Start"</dt>
-                    <dd data-testid="run-start"><Timestamp t=Some(run.start) /> " " <span class="zone">"UTC"</span></dd>
+                    <dd data-testid="run-start"><Timestamp t=Some(run.start) /> " " <Zone /></dd>
                     <dt>"End"</dt>
                     <dd data-testid="run-end">
                         {match run.end {
-                            Some(t) => view! { <Timestamp t=Some(t) /> " " <span class="zone">"UTC"</span> }.into_any(),
+                            Some(t) => view! { <Timestamp t=Some(t) /> " " <Zone /> }.into_any(),
                             None => view! { <span class="muted">"still running"</span> }.into_any(),
                         }}
                     </dd>

@@ -1,10 +1,10 @@
 //! The interactive table shared by Model Executions and Audits: filter box,
 //! status chips with counts, sortable headers, and a windowed body (only the
-//! rows in view are in the DOM). Its state lives in the URL (`RunView`).
+//! rows in view are in the DOM). The page owns the state (in its URL) and
+//! hands the table memos of it and a way to change it.
 
-use super::run::ViewCtl;
+use super::widgets::Zone;
 use crate::core::model::Status;
-use crate::core::route::RunView;
 use crate::core::table::TableQuery;
 use crate::core::virtual_list;
 use leptos::ev;
@@ -16,9 +16,8 @@ use std::sync::Arc;
 pub const ROW_HEIGHT: f64 = 37.0;
 const OVERSCAN: usize = 10;
 
-pub type RowsFn = Arc<dyn Fn(&RunView) -> Vec<usize> + Send + Sync>;
-pub type CountsFn = Arc<dyn Fn(&RunView) -> Vec<(Status, usize)> + Send + Sync>;
 pub type RowFn = Arc<dyn Fn(usize) -> AnyView + Send + Sync>;
+pub type UpdateFn = Arc<dyn Fn(Box<dyn FnOnce(&mut TableQuery)>) + Send + Sync>;
 
 pub struct Column {
     /// Sort key (`TableRow::compare`), or "" for a column that does not sort.
@@ -35,11 +34,15 @@ pub struct TableSpec {
     /// "executions", "audits": used in labels and test ids.
     pub noun: &'static str,
     pub columns: Vec<Column>,
-    pub lens: fn(&RunView) -> &TableQuery,
-    pub lens_mut: fn(&mut RunView) -> &mut TableQuery,
+    /// The table's part of the page state.
+    pub query: Memo<TableQuery>,
+    /// Changes it (the page writes its URL).
+    pub update: UpdateFn,
     pub total: usize,
-    pub rows: RowsFn,
-    pub counts: CountsFn,
+    /// Rows to show, in order (indices into the page's rows).
+    pub shown: Memo<Vec<usize>>,
+    /// Status chips and their counts.
+    pub counts: Memo<Vec<(Status, usize)>>,
     pub row: RowFn,
     pub min_width: u32,
 }
@@ -52,21 +55,17 @@ fn mark(name: &str) {
 
 #[component]
 pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> impl IntoView {
-    let ctl = expect_context::<ViewCtl>();
     let TableSpec {
         noun,
         columns,
-        lens,
-        lens_mut,
+        query: q,
+        update: update_fn,
         total,
-        rows,
-        counts,
+        shown,
+        counts: chip_counts,
         row,
         min_width,
     } = spec;
-    let q = Memo::new(move |_| lens(&ctl.view.read()).clone());
-    let shown = Memo::new(move |_| rows(&ctl.view.read()));
-    let chip_counts = Memo::new(move |_| counts(&ctl.view.read()));
 
     let scroller: NodeRef<Div> = NodeRef::new();
     let filter_input: NodeRef<Input> = NodeRef::new();
@@ -111,7 +110,8 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
     });
     on_cleanup(move || handle.remove());
 
-    let update = move |f: Box<dyn FnOnce(&mut TableQuery)>| ctl.update(|v| f(lens_mut(v)));
+    let update_fn = StoredValue::new(update_fn);
+    let update = move |f: Box<dyn FnOnce(&mut TableQuery)>| update_fn.with_value(|u| u(f));
     let cols_view = columns
         .iter()
         .map(|c| view! { <col class=c.class /> })
@@ -148,7 +148,7 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
                         }
                     >
                         {c.label}
-                        {c.zone.then(|| view! { " " <span class="zone">"UTC"</span> })}
+                        {c.zone.then(|| view! { " " <Zone /> })}
                         <span class="sort__arrow">
                             {move || match sort_state() {
                                 Some(true) => "▼",

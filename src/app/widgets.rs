@@ -1,7 +1,8 @@
 //! Small shared pieces: status badges, timestamps, loading and error states.
 
 use super::api::ApiError;
-use crate::core::format;
+use super::{local_offset, TimeCtx};
+use crate::core::format::{self, TimeMode};
 use crate::core::model::{Status, Time};
 use leptos::prelude::*;
 
@@ -15,20 +16,42 @@ pub fn StatusBadge(status: Status, #[prop(optional)] large: bool) -> impl IntoVi
     view! { <span class=class data-status=status.key().to_string()>{status.label()}</span> }
 }
 
-/// A timestamp as date and clock, with its zone, e.g. `2026-11-25 02:03:07 UTC`.
+/// Offset in seconds east of UTC at which `t` is shown in `mode`.
+pub fn offset_for(mode: TimeMode, t: Time) -> i32 {
+    match mode {
+        TimeMode::Utc => 0,
+        TimeMode::Local => local_offset(t),
+    }
+}
+
+/// A timestamp as date and clock in the chosen zone (UTC or local); the
+/// tooltip always gives UTC.
 #[component]
 pub fn Timestamp(t: Option<Time>) -> impl IntoView {
+    let TimeCtx(mode) = expect_context::<TimeCtx>();
     match t {
         Some(t) => view! {
             <span class="ts" title=format!("{} UTC", format::timestamp_utc(t))>
-                <span class="ts__date">{format::date_utc(t)}</span>
+                <span class="ts__date">{move || format::date_at(t, offset_for(mode.get(), t))}</span>
                 " "
-                <span class="ts__clock">{format::clock_utc(t)}</span>
+                <span class="ts__clock">{move || format::clock_at(t, offset_for(mode.get(), t))}</span>
             </span>
         }
         .into_any(),
         None => view! { <span class="muted">"—"</span> }.into_any(),
     }
+}
+
+/// The zone tag shown next to times: "UTC" or the local offset ("UTC-05:00").
+#[component]
+pub fn Zone(#[prop(optional)] at: Option<Time>) -> impl IntoView {
+    let TimeCtx(mode) = expect_context::<TimeCtx>();
+    let label = move || {
+        let m = mode.get();
+        let t = at.unwrap_or_else(super::now);
+        format::zone_label(m, offset_for(m, t))
+    };
+    view! { <span class="zone" data-testid="zone">{label}</span> }
 }
 
 #[component]

@@ -84,6 +84,8 @@ pub fn activity_from_dto(d: &ActivityDto) -> Result<Activity, String> {
         end,
         duration: duration_of(Some(start), end, d.duration_ms),
         cost: d.cost.filter(|c| c.is_finite()),
+        interval: parse_opt_time("interval_start", &d.interval_start)?
+            .zip(parse_opt_time("interval_end", &d.interval_end)?),
     })
 }
 

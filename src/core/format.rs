@@ -82,6 +82,62 @@ pub fn timestamp_utc(t: Time) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// Which clock times are shown in: UTC, or the browser's local zone (whose
+/// offset at each instant the shell supplies, in seconds east of UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TimeMode {
+    #[default]
+    Utc,
+    Local,
+}
+
+impl TimeMode {
+    pub fn key(self) -> &'static str {
+        match self {
+            TimeMode::Utc => "utc",
+            TimeMode::Local => "local",
+        }
+    }
+    pub fn parse(s: &str) -> TimeMode {
+        if s == "local" {
+            TimeMode::Local
+        } else {
+            TimeMode::Utc
+        }
+    }
+}
+
+fn shifted(t: Time, offset_secs: i32) -> chrono::NaiveDateTime {
+    t.naive_utc() + Duration::seconds(offset_secs as i64)
+}
+
+/// Date part in a zone `offset_secs` east of UTC: "2026-11-25".
+pub fn date_at(t: Time, offset_secs: i32) -> String {
+    shifted(t, offset_secs).format("%Y-%m-%d").to_string()
+}
+
+/// Clock part in a zone `offset_secs` east of UTC: "06:00:20".
+pub fn clock_at(t: Time, offset_secs: i32) -> String {
+    shifted(t, offset_secs).format("%H:%M:%S").to_string()
+}
+
+/// The calendar day of `t` in a zone `offset_secs` east of UTC.
+pub fn day_at(t: Time, offset_secs: i32) -> chrono::NaiveDate {
+    shifted(t, offset_secs).date()
+}
+
+/// "UTC", or the offset of a local zone: "UTC+01:00", "UTC-05:00", "UTC+05:30".
+pub fn zone_label(mode: TimeMode, offset_secs: i32) -> String {
+    match mode {
+        TimeMode::Utc => "UTC".into(),
+        TimeMode::Local => {
+            let sign = if offset_secs < 0 { '-' } else { '+' };
+            let a = offset_secs.unsigned_abs();
+            format!("UTC{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
+        }
+    }
+}
+
 /// Cost in the warehouse's currency units: "0.00", "<0.01", "1.25".
 pub fn cost(c: f64) -> String {
     if c > 0.0 && c < 0.01 {
@@ -144,6 +200,27 @@ mod tests {
         for (then, want) in cases {
             assert_eq!(relative_time(t(then), now), want, "{then}");
         }
+    }
+
+    #[test]
+    fn zoned_times() {
+        let x = t("2026-11-26T03:30:00Z");
+        assert_eq!(
+            (date_at(x, 0), clock_at(x, 0)),
+            ("2026-11-26".to_string(), "03:30:00".to_string())
+        );
+        // New York in November: UTC-5, the day before.
+        assert_eq!(
+            (date_at(x, -5 * 3600), clock_at(x, -5 * 3600)),
+            ("2026-11-25".to_string(), "22:30:00".to_string())
+        );
+        assert_eq!(clock_at(x, 19_800), "09:00:00"); // India, UTC+05:30
+        assert_eq!(day_at(x, -5 * 3600).to_string(), "2026-11-25");
+        assert_eq!(zone_label(TimeMode::Utc, 3600), "UTC");
+        assert_eq!(zone_label(TimeMode::Local, -18_000), "UTC-05:00");
+        assert_eq!(zone_label(TimeMode::Local, 19_800), "UTC+05:30");
+        assert_eq!(TimeMode::parse("local"), TimeMode::Local);
+        assert_eq!(TimeMode::parse("x"), TimeMode::Utc);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod health;
 pub mod lineage;
 pub mod logview;
 pub mod model;
+pub mod overview;
 pub mod route;
 pub mod sql;
 pub mod table;

@@ -165,6 +165,8 @@ pub struct Activity {
     pub end: Option<Time>,
     pub duration: Option<Duration>,
     pub cost: Option<f64>,
+    /// Plans: the data interval the plan (back)filled.
+    pub interval: Option<(Time, Time)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -249,6 +249,34 @@ impl RunView {
     }
 }
 
+/// The environment page's state in its query string: the Recent Activity
+/// table (`q`, `status`, `sort`) and the activity type (`kind=run|plan`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct EnvView {
+    pub activity: TableQuery,
+    /// "" (both), "run" or "plan".
+    pub kind: String,
+}
+
+impl EnvView {
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> EnvView {
+        EnvView {
+            activity: table_from(&get, ""),
+            kind: get("kind")
+                .filter(|k| k == "run" || k == "plan")
+                .unwrap_or_default(),
+        }
+    }
+    pub fn to_query(&self) -> String {
+        let mut pairs = Vec::new();
+        table_to(&self.activity, "", &mut pairs);
+        if !self.kind.is_empty() {
+            pairs.push(("kind".to_string(), self.kind.clone()));
+        }
+        query_string(&pairs)
+    }
+}
+
 /// `?k=v&k2=v2` with both sides percent-encoded; "" when empty.
 pub fn query_string(pairs: &[(String, String)]) -> String {
     if pairs.is_empty() {
@@ -380,6 +408,37 @@ mod tests {
         .map(|(k, v)| (k, v.to_string()))
         .collect();
         assert_eq!(RunView::from_query(|k| decoded.get(k).cloned()), v);
+    }
+
+    #[test]
+    fn env_view_round_trips() {
+        let v = EnvView {
+            activity: TableQuery {
+                text: "e07b".into(),
+                statuses: vec!["failed".into()],
+                sort: Sort::parse("-duration"),
+            },
+            kind: "run".into(),
+        };
+        assert_eq!(
+            v.to_query(),
+            "?q=e07b&status=failed&sort=-duration&kind=run"
+        );
+        let decoded: HashMap<&str, &str> = [
+            ("q", "e07b"),
+            ("status", "failed"),
+            ("sort", "-duration"),
+            ("kind", "run"),
+        ]
+        .into();
+        assert_eq!(
+            EnvView::from_query(|k| decoded.get(k).map(|s| s.to_string())),
+            v
+        );
+        assert_eq!(
+            EnvView::from_query(|k| (k == "kind").then(|| "bogus".to_string())).kind,
+            ""
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! order. The lower-cased search text of every row is built once
 //! ([`SearchIndex`]) so that each keystroke is a scan of prepared strings.
 
-use super::model::{Audit, Execution, Status, Time};
+use super::model::{Activity, Audit, Execution, Status, Time};
 use std::cmp::Ordering;
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -285,6 +285,38 @@ impl TableRow for Audit {
     }
     fn name(&self) -> &str {
         &self.name
+    }
+}
+
+impl TableRow for Activity {
+    fn status(&self) -> &Status {
+        &self.status
+    }
+    fn search_text(&self) -> String {
+        format!("{} {} {}", self.id, self.kind.label(), self.status.label())
+    }
+    fn compare(&self, o: &Self, column: &str) -> Ordering {
+        match column {
+            "kind" => self.kind.label().cmp(o.kind.label()),
+            "status" => self.status.cmp(&o.status),
+            "cost" => self.cost.unwrap_or(0.0).total_cmp(&o.cost.unwrap_or(0.0)),
+            "duration" => cmp_opt(&self.duration, &o.duration),
+            "start" => self.start.cmp(&o.start),
+            "end" => cmp_time(self.end, o.end),
+            "id" => self.id.cmp(&o.id),
+            _ => Ordering::Equal,
+        }
+    }
+    fn missing(&self, column: &str) -> bool {
+        match column {
+            "cost" => self.cost.is_none(),
+            "duration" => self.duration.is_none(),
+            "end" => self.end.is_none(),
+            _ => false,
+        }
+    }
+    fn name(&self) -> &str {
+        self.id.as_str()
     }
 }
 

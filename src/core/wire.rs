@@ -46,6 +46,11 @@ pub struct ActivityDto {
     pub duration_ms: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<f64>,
+    /// Plans: the data interval the plan (back)filled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_end: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]

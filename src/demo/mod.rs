@@ -180,6 +180,7 @@ const FCT_ORDERS_ERROR: &str = "Binder Error: Referenced column \"discount_amt\"
 const WEB_EVENTS_ERROR: &str = "IO Error: HTTP GET error on 's3://acme-landing/web_events/dt=2026-11-12/part-0007.parquet' (HTTP 403 Forbidden): the session token has expired";
 const INVENTORY_ERROR: &str =
     "Out of Memory Error: could not allocate block of size 256.0 MiB (11.9 GiB/12.0 GiB used)";
+const INVENTORY_KEY_ERROR: &str = "Constraint Error: Duplicate key \"product_id: 88123, snapshot_date: 2026-11-23\" violates primary key constraint. If this is an unexpected constraint violation please double check with the known index limitations section in our documentation (https://duckdb.org/docs/sql/indexes).";
 const CHURN_ERROR: &str = "Catalog Error: Table with name churn_scores does not exist!\nDid you mean \"marts.dim_customers\"?";
 
 fn prod_events() -> Vec<Event> {
@@ -239,6 +240,16 @@ fn prod_events() -> Vec<Event> {
                         "DEBUG|Memory limit 12.0 GiB, 4 threads",
                         "WARN|Spilling hash join to disk: 9.8 GiB in use",
                         "ERROR|Out of Memory Error: could not allocate block of size 256.0 MiB (11.9 GiB/12.0 GiB used)",
+                    ],
+                }),
+                "2026-11-24" | "2026-11-25" => Some(Failure::Model {
+                    model: "marts.fct_inventory",
+                    error: INVENTORY_KEY_ERROR,
+                    chatter: 0,
+                    log: &[
+                        "INFO|Merging 18,204 rows into marts.fct_inventory",
+                        "WARN|Source staging.stg_inventory has 2 rows for (product_id=88123, snapshot_date=2026-11-23)",
+                        "ERROR|Constraint Error: Duplicate key \"product_id: 88123, snapshot_date: 2026-11-23\" violates primary key constraint",
                     ],
                 }),
                 _ => None,
@@ -961,10 +972,23 @@ struct EnvOutput {
     files: Vec<GeneratedFile>,
 }
 
+/// Plans of `events` applied before `until`: what an environment created
+/// from this one at that time starts with.
+fn plans_before(events: &[Event], until: Time) -> Vec<PlanSpec> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Plan(p) if p.at < until && p.status == "complete" => Some(p.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn simulate_env(
     name: &'static str,
     kind: &'static str,
     events: Vec<Event>,
+    inherit: &[PlanSpec],
     specs: &[Spec],
     seed: u64,
     now: Time,
@@ -988,6 +1012,18 @@ fn simulate_env(
             _ => None,
         })
         .unwrap_or(now.date_naive());
+    // An environment created from another starts with that one's plans applied.
+    for p in inherit {
+        for m in &p.removed {
+            sim.active.remove(*m);
+        }
+        for m in &p.added {
+            sim.active.insert(m.to_string());
+        }
+        for m in &p.direct {
+            sim.modified.insert(m.to_string());
+        }
+    }
     for s in specs {
         if sim.active.contains(&s.name) && s.kind != "EXTERNAL" {
             sim.backfill(&s.name, first_day);
@@ -1009,6 +1045,9 @@ fn simulate_env(
                     end: Some(rfc(p.at + Duration::seconds(secs))),
                     duration_ms: Some(secs * 1000),
                     cost: Some(0.0),
+                    // The plan backfilled the week before it.
+                    interval_start: Some(rfc(day_start(p.at.date_naive() - Duration::days(7)))),
+                    interval_end: Some(rfc(day_start(p.at.date_naive()))),
                 });
                 if p.status == "complete" {
                     pending_plans.push(change);
@@ -1037,6 +1076,7 @@ fn simulate_env(
             end: r.doc.end.clone(),
             duration_ms: end.map(|e| (e - start).num_milliseconds()),
             cost: end.map(|_| r.cost),
+            ..Default::default()
         });
         let keep_all_logs = i + LOG_RETENTION_RUNS >= n;
         for log in &r.logs {
@@ -1095,8 +1135,20 @@ fn simulate_env(
 pub fn demo_files() -> Vec<GeneratedFile> {
     let specs = specs();
     let now = at(DEMO_NOW);
-    let prod = simulate_env("prod", "prod", prod_events(), &specs, 101, now);
-    let dev = simulate_env("dev", "dev", dev_events(), &specs, 202, now);
+    let prod_ev = prod_events();
+    let dev_ev = dev_events();
+    // dev was created from prod just before its first plan.
+    let branched = dev_ev
+        .iter()
+        .map(|e| match e {
+            Event::Plan(p) => p.at,
+            Event::Run { at, .. } => *at,
+        })
+        .min()
+        .unwrap_or(now);
+    let inherited = plans_before(&prod_ev, branched);
+    let prod = simulate_env("prod", "prod", prod_ev, &[], &specs, 101, now);
+    let dev = simulate_env("dev", "dev", dev_ev, &inherited, &specs, 202, now);
     let mut files = vec![GeneratedFile {
         path: "environments.json".into(),
         contents: json(&EnvironmentsDoc {
@@ -1276,8 +1328,7 @@ pub fn scale_files(
         status: status.into(),
         start: rfc(start),
         end: Some(end),
-        duration_ms: None,
-        cost: None,
+        ..Default::default()
     };
     vec![
         GeneratedFile {
