@@ -5,6 +5,7 @@
 use runlens::core::changes::summarize;
 use runlens::core::decode::{decode_activity, decode_environments, decode_log, decode_run};
 use runlens::core::model::{ActivityKind, LogLevel, Run, Status};
+use runlens::core::overview::{diff, freshness};
 use runlens::demo::{demo_files, scale_files};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -282,4 +283,28 @@ fn scale_project_has_the_requested_size_and_decodes() {
         .filter(|e| e.log_id.as_deref() == Some("scale-long"))
         .collect();
     assert_eq!(with_log.len(), 1);
+}
+
+#[test]
+fn dev_differs_from_prod_in_all_four_ways_and_prod_has_every_freshness_state() {
+    let files = snapshot();
+    let (prod, dev) = (runs(&files, "prod"), runs(&files, "dev"));
+    let d = diff(
+        dev.last().expect("dev runs"),
+        prod.last().expect("prod runs"),
+    );
+    assert_eq!(d.added, vec!["reporting.rpt_churn_risk"]);
+    assert_eq!(d.removed, vec!["reporting.rpt_weekly_cohorts"]);
+    assert_eq!(d.directly_modified, vec!["marts.dim_customers"]);
+    assert_eq!(
+        d.indirectly_modified,
+        vec!["reporting.rpt_customer_ltv", "reporting.rpt_exec_summary"]
+    );
+    let latest = prod.last().expect("prod runs");
+    let f = freshness(latest, latest.refreshed_at.expect("refreshed"));
+    assert_eq!(
+        (f.behind.len(), f.pending.len(), f.complete.len()),
+        (1, 14, 23)
+    );
+    assert_eq!(f.behind, vec!["reporting.rpt_stock_outs"]);
 }
