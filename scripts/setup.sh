@@ -46,6 +46,14 @@ if [ "${RUNLENS_NEED_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get install -y chromium chromium-driver || { $SUDO apt-get update && $SUDO apt-get install -y chromium chromium-driver; }
 fi
 
+# The real-dbt test: dbt-core and dbt-duckdb 1.10.x in a local virtual
+# environment (1.11+ needs a download from outside this machine's registries).
+if [ "${RUNLENS_NEED_DBT:-0}" = 1 ] && ! "$ROOT/tests/dbt/.venv/bin/dbt" --version 2>/dev/null | grep -q "installed: 1\.10\."; then
+  say "installing dbt-core and dbt-duckdb 1.10 into tests/dbt/.venv"
+  python3 -m venv "$ROOT/tests/dbt/.venv"
+  "$ROOT/tests/dbt/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/tests/dbt/requirements.txt"
+fi
+
 export TRUNK_TOOLS_WASM_OPT=version_132
 export TRUNK_TOOLS_WASM_BINDGEN="$WBG_VERSION"
 export RUNLENS_ROOT="$ROOT"

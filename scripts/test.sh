@@ -3,7 +3,7 @@
 # (host and wasm32), host tests, the demo snapshot check, a release build,
 # and the browser tests in headless Chromium. Exits non-zero on the first failure.
 set -euo pipefail
-export RUNLENS_NEED_BROWSER=1
+export RUNLENS_NEED_BROWSER=1 RUNLENS_NEED_DBT=1
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$RUNLENS_ROOT"
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
@@ -20,5 +20,11 @@ step "demo snapshot matches its generator"
 cargo run --quiet --locked --release --bin runlens-gen -- --check
 step "release build (trunk)"
 trunk build --release --locked
+step "a real dbt build on DuckDB (tests/dbt/shop; expected to fail in known ways)"
+rm -f tests/dbt/shop/target/run_results.json
+(cd tests/dbt/shop && ../.venv/bin/dbt build --profiles-dir . --target ci > ../dbt-build.log 2>&1) && { echo "dbt build passed, but the project is built to fail"; exit 1; }
+grep -E "Done\. PASS=" tests/dbt/dbt-build.log || { cat tests/dbt/dbt-build.log; exit 1; }
+test -s tests/dbt/shop/target/run_results.json
+
 step "browser tests (headless Chromium)"
 node --test --test-reporter=spec tests/browser/*.test.mjs

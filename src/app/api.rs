@@ -1,15 +1,22 @@
-//! HTTP client of the Run API: fetches text and hands it to the pure decoders.
+//! HTTP client of the Run API: fetches text and hands it to the pure
+//! decoders. With a dbt source, the same calls are answered from dbt
+//! artifacts (`manifest.json`, `run_results.json`, `catalog.json`) read once.
 
+use crate::core::dbt::{self, DbtRun};
 use crate::core::decode::{self, DecodeError};
 use crate::core::model::{Environment, EnvironmentActivity, Log, Run};
 use crate::core::route::encode;
 use gloo_net::http::Request;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
-/// Where the API lives, resolved once at start (see `app::config`).
-#[derive(Clone, Debug, PartialEq)]
+/// Where the data comes from, resolved once at start (see `app::load_api`).
+#[derive(Clone, Debug)]
 pub struct Api {
     pub base: String,
+    /// Base URL of a dbt `target/` directory, when reading dbt artifacts.
+    pub dbt: Option<String>,
+    cache: Arc<Mutex<Option<Arc<DbtRun>>>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -26,6 +33,8 @@ pub enum ApiError {
     },
     /// The response arrived but cannot be shown.
     Decode(DecodeError),
+    /// dbt artifacts that cannot be read, with the reason.
+    Dbt(String),
 }
 
 impl fmt::Display for ApiError {
@@ -39,17 +48,69 @@ impl fmt::Display for ApiError {
                 write!(f, "The API answered {status} {text} for {url}")
             }
             ApiError::Decode(e) => write!(f, "{e}"),
+            ApiError::Dbt(e) => write!(f, "{e}"),
         }
     }
 }
 
 impl Api {
+    pub fn new(base: String, dbt: Option<String>) -> Api {
+        Api {
+            base,
+            dbt,
+            cache: Arc::new(Mutex::new(None)),
+        }
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}/{}", self.base.trim_end_matches('/'), path)
     }
 
     async fn get_text(&self, path: &str) -> Result<String, ApiError> {
-        let url = self.url(path);
+        self.get_url(self.url(path)).await
+    }
+
+    /// The dbt invocation, read once and kept.
+    pub async fn dbt_run(&self) -> Result<Option<Arc<DbtRun>>, ApiError> {
+        let Some(base) = &self.dbt else {
+            return Ok(None);
+        };
+        if let Some(d) = self.cache.lock().ok().and_then(|c| c.clone()) {
+            return Ok(Some(d));
+        }
+        let file = |name: &str| format!("{}/{name}", base.trim_end_matches('/'));
+        let manifest = self
+            .get_url(file("manifest.json"))
+            .await
+            .map_err(|e| ApiError::Dbt(format!("manifest.json: {e}")))?;
+        let results = self
+            .get_url(file("run_results.json"))
+            .await
+            .map_err(|e| ApiError::Dbt(format!("run_results.json: {e}")))?;
+        let catalog = match self.get_url(file("catalog.json")).await {
+            Ok(c) => Some(c),
+            Err(ApiError::NotFound { .. }) => None,
+            Err(e) => return Err(ApiError::Dbt(format!("catalog.json: {e}"))),
+        };
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let t0 = perf.as_ref().map(|p| p.now());
+        let read = dbt::read(&manifest, &results, catalog.as_deref()).map_err(ApiError::Dbt)?;
+        if let (Some(p), Some(t0)) = (&perf, t0) {
+            // Read by tests/browser/bench-dbt.mjs.
+            let _ = js_sys::Reflect::set(
+                &wasm_bindgen::JsValue::from(web_sys::window()),
+                &"__runlensDbtDecodeMs".into(),
+                &(p.now() - t0).into(),
+            );
+        }
+        let d = Arc::new(read);
+        if let Ok(mut c) = self.cache.lock() {
+            *c = Some(d.clone());
+        }
+        Ok(Some(d))
+    }
+
+    async fn get_url(&self, url: String) -> Result<String, ApiError> {
         let resp = Request::get(&url)
             .header("Accept", "application/json")
             .send()
@@ -81,11 +142,24 @@ impl Api {
     }
 
     pub async fn environments(&self) -> Result<Vec<Environment>, ApiError> {
+        if let Some(d) = self.dbt_run().await? {
+            return Ok(vec![dbt::environment_of(&d).0]);
+        }
         let text = self.get_text("environments.json").await?;
         decode::decode_environments(&text).map_err(ApiError::Decode)
     }
 
     pub async fn activity(&self, env: &str) -> Result<EnvironmentActivity, ApiError> {
+        if let Some(d) = self.dbt_run().await? {
+            let (e, a) = dbt::environment_of(&d);
+            return if e.name == env {
+                Ok(a)
+            } else {
+                Err(ApiError::NotFound {
+                    url: format!("dbt target {env}"),
+                })
+            };
+        }
         let text = self
             .get_text(&format!("environments/{}/activity.json", encode(env)))
             .await?;
@@ -93,6 +167,15 @@ impl Api {
     }
 
     pub async fn run(&self, env: &str, run_id: &str) -> Result<Run, ApiError> {
+        if let Some(d) = self.dbt_run().await? {
+            return if d.run.environment == env && d.run.id.as_str() == run_id {
+                Ok(d.run.clone())
+            } else {
+                Err(ApiError::NotFound {
+                    url: format!("dbt invocation {run_id}"),
+                })
+            };
+        }
         let text = self
             .get_text(&format!(
                 "environments/{}/runs/{}.json",
@@ -104,6 +187,11 @@ impl Api {
     }
 
     pub async fn log(&self, log_id: &str) -> Result<Log, ApiError> {
+        if let Some(d) = self.dbt_run().await? {
+            return d.logs.get(log_id).cloned().ok_or(ApiError::NotFound {
+                url: log_id.to_string(),
+            });
+        }
         let text = self
             .get_text(&format!("logs/{}.json", encode(log_id)))
             .await?;

@@ -150,7 +150,9 @@ fn LogBody(log: Arc<Log>) -> impl IntoView {
     let full = log.clone();
     let log_rows = log.clone();
 
+    let note = log.note.clone();
     view! {
+        {note.map(|n| view! { <p class="note" data-testid="log-note">{n}</p> })}
         <div class="logv" data-testid="log-viewer">
             <div class="logv__toolbar">
                 <select

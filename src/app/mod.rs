@@ -50,20 +50,26 @@ fn local_storage() -> Option<web_sys::Storage> {
 }
 
 const SESSION_API_KEY: &str = "runlens.api";
+const SESSION_DBT_KEY: &str = "runlens.dbt";
 
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }
 
-/// `?api=<url>` on any page overrides the API base for this browser tab.
-fn api_override() -> Option<String> {
+/// `?<param>=<url>` on any page overrides a source for this browser tab
+/// (kept in session storage, so reloads and links keep it); `?<param>=off` clears it.
+fn url_override(param: &str, key: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    let from_url = params.get("api").filter(|s| !s.trim().is_empty());
+    let from_url = params.get(param).filter(|s| !s.trim().is_empty());
     if let (Some(v), Some(s)) = (&from_url, session_storage()) {
-        let _ = s.set_item(SESSION_API_KEY, v);
+        if v == "off" {
+            let _ = s.remove_item(key);
+            return None;
+        }
+        let _ = s.set_item(key, v);
     }
-    from_url.or_else(|| session_storage()?.get_item(SESSION_API_KEY).ok().flatten())
+    from_url.or_else(|| session_storage()?.get_item(key).ok().flatten())
 }
 
 #[derive(serde::Deserialize)]
@@ -71,10 +77,12 @@ struct ConfigFile {
     api_base: Option<String>,
 }
 
-/// Resolves the API base: `?api=`, else `config.json`'s `api_base`, else `/api`.
+/// Resolves the data source: `?dbt=` (a dbt target directory) or the Run
+/// API at `?api=`, else `config.json`'s `api_base`, else `/api`.
 async fn load_api() -> Api {
-    if let Some(base) = api_override() {
-        return Api { base };
+    let dbt = url_override("dbt", SESSION_DBT_KEY);
+    if let Some(base) = url_override("api", SESSION_API_KEY) {
+        return Api::new(base, dbt);
     }
     let from_file = async {
         let resp = gloo_net::http::Request::get("/config.json")
@@ -86,9 +94,7 @@ async fn load_api() -> Api {
         }
         resp.json::<ConfigFile>().await.ok()?.api_base
     };
-    Api {
-        base: from_file.await.unwrap_or_else(|| "/api".into()),
-    }
+    Api::new(from_file.await.unwrap_or_else(|| "/api".into()), dbt)
 }
 
 pub fn start() {
@@ -109,6 +115,7 @@ fn App() -> impl IntoView {
 
 #[component]
 fn Shell(api: Api) -> impl IntoView {
+    let dbt_source = api.dbt.clone();
     provide_context(api);
     let (clock, set_clock) = signal(now());
     set_interval(move || set_clock.set(now()), Duration::from_secs(30));
@@ -134,6 +141,11 @@ fn Shell(api: Api) -> impl IntoView {
                 </a>
                 <nav class="topbar__nav">
                     <a href="/">"Environments"</a>
+                    {dbt_source.map(|d| view! {
+                        <span class="source-chip" title="Reading dbt artifacts (manifest.json, run_results.json) from this address. Open the app with ?dbt=off to go back.">
+                            "dbt artifacts: " <span class="mono">{d}</span>
+                        </span>
+                    })}
                 </nav>
                 <div class="seg topbar__zone" role="group" aria-label="Time zone">
                     {[(TimeMode::Utc, "UTC"), (TimeMode::Local, "Local")]

@@ -81,6 +81,10 @@ pub fn ErrorPanel(error: ApiError, retry: Callback<()>) -> impl IntoView {
             "The response does not match the Run API contract (docs/api.md).",
         ),
         ApiError::NotFound { .. } => ("Not found", ""),
+        ApiError::Dbt(_) => (
+            "The dbt artifacts could not be read",
+            "runlens reads manifest.json (v8 to v12) and run_results.json (v4 to v6) from the ?dbt= address; catalog.json is optional.",
+        ),
     };
     view! {
         <div class="error-panel" role="alert">

@@ -207,6 +207,7 @@ fn model_from_dto(d: ModelDto) -> Result<Model, String> {
             })
             .collect(),
         intervals,
+        tags: d.tags,
     })
 }
 
@@ -309,7 +310,11 @@ pub fn decode_log(text: &str) -> Result<Log, DecodeError> {
             message: l.message,
         })
         .collect();
-    Ok(Log { id: doc.id, lines })
+    Ok(Log {
+        id: doc.id,
+        lines,
+        note: non_empty(doc.note),
+    })
 }
 
 #[cfg(test)]

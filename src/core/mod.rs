@@ -7,6 +7,7 @@
 
 pub mod changes;
 pub mod cron;
+pub mod dbt;
 pub mod decode;
 pub mod format;
 pub mod graph;

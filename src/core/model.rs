@@ -250,6 +250,7 @@ pub struct Model {
     pub definition: Option<String>,
     pub columns: Vec<Column>,
     pub intervals: Vec<Interval>,
+    pub tags: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -320,6 +321,8 @@ pub struct LogLine {
 pub struct Log {
     pub id: String,
     pub lines: Vec<LogLine>,
+    /// Shown above the lines (e.g. what a log synthesised from artifacts lacks).
+    pub note: Option<String>,
 }
 
 #[cfg(test)]

@@ -157,6 +157,8 @@ pub struct ModelDto {
     pub columns: Vec<ColumnDto>,
     #[serde(default)]
     pub intervals: Vec<IntervalDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -179,6 +181,8 @@ pub struct LogDoc {
     pub id: String,
     #[serde(default)]
     pub lines: Vec<LogLineDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]

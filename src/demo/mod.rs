@@ -528,6 +528,7 @@ impl<'a> EnvSim<'a> {
             } else {
                 intervals
             },
+            tags: vec![spec.name.split('.').next().unwrap_or("").to_string()],
         }
     }
 
@@ -964,6 +965,7 @@ fn log_doc(id: &str, lines: &[(Time, &'static str, String)]) -> LogDoc {
                 message: m,
             })
             .collect(),
+        note: None,
     }
 }
 

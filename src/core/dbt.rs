@@ -1,0 +1,787 @@
+//! dbt artifacts as a run: `manifest.json` (v8-v12), `run_results.json`
+//! (v4-v6) and optionally `catalog.json`, decoded leniently and mapped onto
+//! the same domain types as the Run API, so every page works unchanged.
+//!
+//! Mapping: models, seeds and snapshots are model executions; tests are
+//! audits (severity `error` = blocking); lineage from `depends_on.nodes`
+//! with sources as nodes; definitions from `compiled_code` (else
+//! `raw_code`); columns from the manifest, types from the catalog; kind =
+//! materialization; the environment is the target; the run id the
+//! invocation id. Logs are what the artifacts carry: timing, message,
+//! adapter response, failures; full dbt logs are not part of the artifacts.
+
+use super::decode::parse_time;
+use super::model::*;
+use chrono::Duration;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Deserialize, Default)]
+struct Metadata {
+    #[serde(default)]
+    dbt_schema_version: String,
+    #[serde(default)]
+    dbt_version: String,
+    #[serde(default)]
+    generated_at: Option<String>,
+    #[serde(default)]
+    invocation_id: Option<String>,
+    #[serde(default)]
+    env: HashMap<String, Value>,
+    #[serde(default)]
+    project_name: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct DependsOn {
+    #[serde(default)]
+    nodes: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct NodeConfig {
+    #[serde(default)]
+    materialized: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    meta: HashMap<String, Value>,
+    #[serde(default)]
+    tags: Value,
+}
+
+#[derive(Deserialize, Default)]
+struct ColumnInfo {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    data_type: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct ManifestNode {
+    #[serde(default)]
+    resource_type: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    source_name: Option<String>,
+    #[serde(default)]
+    config: NodeConfig,
+    #[serde(default)]
+    depends_on: DependsOn,
+    #[serde(default, alias = "compiled_sql")]
+    compiled_code: Option<String>,
+    #[serde(default, alias = "raw_sql")]
+    raw_code: Option<String>,
+    #[serde(default)]
+    columns: BTreeMap<String, ColumnInfo>,
+    #[serde(default)]
+    meta: HashMap<String, Value>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    attached_node: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    #[serde(default)]
+    metadata: Metadata,
+    nodes: BTreeMap<String, ManifestNode>,
+    #[serde(default)]
+    sources: BTreeMap<String, ManifestNode>,
+}
+
+#[derive(Deserialize, Default)]
+struct Timing {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    started_at: Option<String>,
+    #[serde(default)]
+    completed_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ResultEntry {
+    unique_id: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    timing: Vec<Timing>,
+    #[serde(default)]
+    execution_time: Option<f64>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    failures: Option<u64>,
+    #[serde(default)]
+    adapter_response: Value,
+    #[serde(default)]
+    thread_id: Option<String>,
+    #[serde(default)]
+    compiled_code: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RunResults {
+    #[serde(default)]
+    metadata: Metadata,
+    results: Vec<ResultEntry>,
+    #[serde(default)]
+    elapsed_time: Option<f64>,
+    #[serde(default)]
+    args: HashMap<String, Value>,
+}
+
+#[derive(Deserialize, Default)]
+struct CatalogColumn {
+    #[serde(default, rename = "type")]
+    data_type: Option<String>,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct CatalogNode {
+    #[serde(default)]
+    columns: BTreeMap<String, CatalogColumn>,
+}
+
+#[derive(Deserialize, Default)]
+struct Catalog {
+    #[serde(default)]
+    nodes: BTreeMap<String, CatalogNode>,
+    #[serde(default)]
+    sources: BTreeMap<String, CatalogNode>,
+}
+
+/// An invocation read from dbt artifacts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DbtRun {
+    pub run: Run,
+    /// Synthesised from the artifacts, by log id (`dbt:<unique_id>`).
+    pub logs: BTreeMap<String, Log>,
+    pub dbt_version: String,
+    /// e.g. `build`, `run`, `test`, `docs generate`.
+    pub command: Option<String>,
+    pub notes: Vec<String>,
+}
+
+pub const LOG_NOTE: &str = "dbt artifacts carry each node's timing, message and adapter response, not the full dbt log (see logs/dbt.log where dbt ran).";
+
+fn artifact_version(schema: &str) -> Option<u32> {
+    let v = schema.rsplit('/').next()?.trim_end_matches(".json");
+    v.strip_prefix('v')?.parse().ok()
+}
+
+fn err(file: &str, message: impl Into<String>) -> String {
+    format!("{file}: {}", message.into())
+}
+
+fn parse<'a, T: Deserialize<'a>>(file: &str, text: &'a str, what: &str) -> Result<T, String> {
+    let value: T = serde_json::from_str(text).map_err(|e| {
+        if text.trim_start().starts_with('<') {
+            err(
+                file,
+                "the server sent an HTML page, not JSON: is the URL right?",
+            )
+        } else if e.is_syntax() || e.is_eof() {
+            err(file, format!("not valid JSON ({e})"))
+        } else {
+            err(file, format!("not a dbt {what} ({e})"))
+        }
+    })?;
+    Ok(value)
+}
+
+fn display_name(uid: &str, n: &ManifestNode) -> String {
+    match (&n.source_name, n.resource_type.as_str()) {
+        (Some(src), "source") => format!("{src}.{}", n.name),
+        _ if !n.name.is_empty() => n.name.clone(),
+        _ => uid.to_string(),
+    }
+}
+
+fn status_of(s: &str) -> Status {
+    match s {
+        "success" | "pass" => Status::Complete,
+        "error" | "fail" | "runtime error" | "warn" => Status::Failed,
+        "skipped" => Status::Skipped,
+        "no-op" => Status::NotScheduled,
+        other => Status::from_wire(other),
+    }
+}
+
+fn time(s: &Option<String>) -> Option<Time> {
+    s.as_deref().and_then(|s| parse_time("t", s).ok())
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) if o.is_empty() => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Builds a run from the text of the artifacts. Errors say which file is
+/// wrong and how; oddities that do not stop the reading become `notes`.
+pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<DbtRun, String> {
+    let m: Manifest = parse("manifest.json", manifest, "manifest (it has no \"nodes\")")?;
+    let r: RunResults = parse(
+        "run_results.json",
+        run_results,
+        "run_results file (it has no \"results\")",
+    )?;
+    let cat: Catalog = match catalog {
+        Some(c) => parse("catalog.json", c, "catalog")?,
+        None => Catalog::default(),
+    };
+    let mut notes = Vec::new();
+    match artifact_version(&m.metadata.dbt_schema_version) {
+        Some(v) if (8..=12).contains(&v) => {}
+        Some(v) => notes.push(format!(
+            "manifest.json is v{v}; runlens is tested with v8 to v12"
+        )),
+        None => notes.push("manifest.json does not say its schema version".into()),
+    }
+    match artifact_version(&r.metadata.dbt_schema_version) {
+        Some(v) if (4..=6).contains(&v) => {}
+        Some(v) => notes.push(format!(
+            "run_results.json is v{v}; runlens is tested with v4 to v6"
+        )),
+        None => notes.push("run_results.json does not say its schema version".into()),
+    }
+    if let (Some(a), Some(b)) = (&m.metadata.invocation_id, &r.metadata.invocation_id) {
+        if a != b {
+            notes.push("manifest.json and run_results.json come from different invocations".into());
+        }
+    }
+    // Display names for every node and source; unique ids where names collide.
+    let mut names: HashMap<&str, String> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (uid, n) in m.nodes.iter().chain(m.sources.iter()) {
+        *seen.entry(display_name(uid, n)).or_default() += 1;
+        names.insert(uid.as_str(), display_name(uid, n));
+    }
+    for (uid, name) in names.iter_mut() {
+        if seen.get(name.as_str()).copied().unwrap_or(0) > 1 {
+            *name = uid.to_string();
+        }
+    }
+    let name_of = |uid: &str| names.get(uid).cloned().unwrap_or_else(|| uid.to_string());
+    let is_model_like = |t: &str| matches!(t, "model" | "seed" | "snapshot");
+
+    // SQL as it ran: run_results' compiled code, else the manifest's.
+    let ran_sql: HashMap<&str, &str> = r
+        .results
+        .iter()
+        .filter_map(|x| {
+            x.compiled_code
+                .as_deref()
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| (x.unique_id.as_str(), c))
+        })
+        .collect();
+    // Lineage: models, seeds, snapshots and sources.
+    let mut models = Vec::new();
+    let source_iter = m.sources.iter().map(|(u, n)| (u, n, true));
+    for (uid, n, is_source) in m
+        .nodes
+        .iter()
+        .map(|(u, n)| (u, n, false))
+        .chain(source_iter)
+    {
+        if !is_source && !is_model_like(&n.resource_type) {
+            continue;
+        }
+        let cat_cols = cat.nodes.get(uid).or_else(|| cat.sources.get(uid));
+        let mut columns: Vec<Column> = n
+            .columns
+            .values()
+            .map(|c| {
+                let typed = cat_cols
+                    .and_then(|cc| {
+                        cc.columns
+                            .iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case(&c.name))
+                    })
+                    .and_then(|(_, v)| v.data_type.clone());
+                Column {
+                    name: c.name.clone(),
+                    data_type: c
+                        .data_type
+                        .clone()
+                        .filter(|t| !t.is_empty())
+                        .or(typed)
+                        .unwrap_or_default(),
+                    description: c.description.clone().filter(|d| !d.is_empty()),
+                }
+            })
+            .collect();
+        if columns.is_empty() {
+            if let Some(cc) = cat_cols {
+                columns = cc
+                    .columns
+                    .iter()
+                    .map(|(k, v)| Column {
+                        name: k.clone(),
+                        data_type: v.data_type.clone().unwrap_or_default(),
+                        description: v.comment.clone(),
+                    })
+                    .collect();
+            }
+        }
+        let owner = n
+            .meta
+            .get("owner")
+            .or_else(|| n.config.meta.get("owner"))
+            .and_then(|v| v.as_str().map(String::from));
+        let mut tags = n.tags.clone();
+        if let Value::Array(a) = &n.config.tags {
+            for t in a.iter().filter_map(Value::as_str) {
+                if !tags.iter().any(|x| x == t) {
+                    tags.push(t.to_string());
+                }
+            }
+        }
+        models.push(Model {
+            name: name_of(uid),
+            kind: if is_source {
+                "source".into()
+            } else {
+                n.config
+                    .materialized
+                    .clone()
+                    .unwrap_or_else(|| n.resource_type.clone())
+            },
+            cron: None,
+            interval_unit: None,
+            dialect: n
+                .language
+                .clone()
+                .filter(|l| l != "sql")
+                .or_else(|| Some("sql".into())),
+            owner,
+            upstream: n
+                .depends_on
+                .nodes
+                .iter()
+                .filter(|d| names.contains_key(d.as_str()) && !d.starts_with("test."))
+                .map(|d| name_of(d))
+                .collect(),
+            definition: ran_sql
+                .get(uid.as_str())
+                .map(|s| s.to_string())
+                .or_else(|| n.compiled_code.clone().filter(|s| !s.trim().is_empty()))
+                .or_else(|| n.raw_code.clone())
+                .filter(|s| !s.trim().is_empty()),
+            columns,
+            intervals: Vec::new(),
+            tags,
+        });
+    }
+
+    // Results: executions and audits, with a synthesised log each.
+    let mut executions = Vec::new();
+    let mut audits = Vec::new();
+    let mut logs = BTreeMap::new();
+    let (mut first, mut last): (Option<Time>, Option<Time>) = (None, None);
+    for res in &r.results {
+        let node = m.nodes.get(&res.unique_id);
+        let rtype = node
+            .map(|n| n.resource_type.as_str())
+            .unwrap_or_else(|| res.unique_id.split('.').next().unwrap_or(""));
+        let execute = res.timing.iter().find(|t| t.name == "execute");
+        let start = execute
+            .and_then(|t| time(&t.started_at))
+            .or_else(|| res.timing.first().and_then(|t| time(&t.started_at)));
+        let end = execute
+            .and_then(|t| time(&t.completed_at))
+            .or_else(|| res.timing.last().and_then(|t| time(&t.completed_at)));
+        for t in res
+            .timing
+            .iter()
+            .flat_map(|t| [time(&t.started_at), time(&t.completed_at)])
+            .flatten()
+        {
+            first = Some(first.map_or(t, |f| f.min(t)));
+            last = Some(last.map_or(t, |l| l.max(t)));
+        }
+        let duration = match (start, end) {
+            (Some(s), Some(e)) if e >= s => Some(e - s),
+            _ => res
+                .execution_time
+                .map(|x| Duration::milliseconds((x * 1000.0) as i64)),
+        };
+        let status = status_of(&res.status);
+        let log_id = format!("dbt:{}", res.unique_id);
+        let mut lines = Vec::new();
+        for t in &res.timing {
+            if let Some(s) = time(&t.started_at) {
+                lines.push(LogLine {
+                    at: Some(s),
+                    level: LogLevel::Debug,
+                    message: format!("{} started", t.name),
+                });
+            }
+            if let Some(c) = time(&t.completed_at) {
+                lines.push(LogLine {
+                    at: Some(c),
+                    level: LogLevel::Debug,
+                    message: format!("{} completed", t.name),
+                });
+            }
+        }
+        let level = match res.status.as_str() {
+            "error" | "fail" | "runtime error" => LogLevel::Error,
+            "warn" => LogLevel::Warn,
+            _ => LogLevel::Info,
+        };
+        lines.push(LogLine {
+            at: end,
+            level,
+            message: format!(
+                "{} {}: {}{}",
+                rtype,
+                name_of(&res.unique_id),
+                res.status,
+                res.execution_time
+                    .map(|t| format!(" in {t:.2} s"))
+                    .unwrap_or_default()
+            ),
+        });
+        if let Some(msg) = res.message.as_deref().filter(|s| !s.is_empty()) {
+            lines.push(LogLine {
+                at: end,
+                level,
+                message: msg.to_string(),
+            });
+        }
+        if let Some(f) = res.failures.filter(|f| *f > 0) {
+            lines.push(LogLine {
+                at: end,
+                level,
+                message: format!("{f} failing rows"),
+            });
+        }
+        if let Some(a) = text_of(&res.adapter_response) {
+            lines.push(LogLine {
+                at: end,
+                level: LogLevel::Debug,
+                message: format!("adapter response: {a}"),
+            });
+        }
+        if let Some(t) = &res.thread_id {
+            lines.push(LogLine {
+                at: start,
+                level: LogLevel::Debug,
+                message: format!("thread: {t}"),
+            });
+        }
+        lines.sort_by(|a, b| a.at.cmp(&b.at));
+        logs.insert(
+            log_id.clone(),
+            Log {
+                id: log_id.clone(),
+                lines,
+                note: Some(LOG_NOTE.into()),
+            },
+        );
+        let error = match status {
+            Status::Failed => res.message.clone().filter(|s| !s.is_empty()),
+            _ => None,
+        };
+        if is_model_like(rtype) {
+            executions.push(Execution {
+                model: name_of(&res.unique_id),
+                status,
+                start,
+                end,
+                duration,
+                interval_start: None,
+                interval_end: None,
+                error,
+                log_id: Some(log_id),
+            });
+        } else if rtype == "test" || rtype == "unit_test" {
+            let attached = node
+                .and_then(|n| {
+                    n.attached_node.clone().or_else(|| {
+                        n.depends_on
+                            .nodes
+                            .iter()
+                            .find(|d| !d.starts_with("macro."))
+                            .cloned()
+                    })
+                })
+                .map(|u| name_of(&u))
+                .unwrap_or_default();
+            // dbt's default severity is error: a failing test stops what depends on it.
+            let blocking = node
+                .and_then(|n| n.config.severity.as_deref())
+                .is_none_or(|s| s.eq_ignore_ascii_case("error"));
+            let name = node
+                .map(|n| n.name.clone())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| res.unique_id.clone());
+            audits.push(Audit {
+                name,
+                model: attached,
+                status,
+                blocking,
+                failing_rows: res.failures,
+                start,
+                end,
+                interval_start: None,
+                interval_end: None,
+                error,
+                log_id: Some(log_id),
+            });
+        }
+    }
+    let generated = time(&r.metadata.generated_at).or_else(|| time(&m.metadata.generated_at));
+    let start = first
+        .or_else(|| {
+            generated.map(|g| {
+                g - Duration::milliseconds((r.elapsed_time.unwrap_or(0.0) * 1000.0) as i64)
+            })
+        })
+        .ok_or_else(|| {
+            err(
+                "run_results.json",
+                "has no timing and no generated_at: cannot place the run in time",
+            )
+        })?;
+    let invocation = r
+        .metadata
+        .invocation_id
+        .clone()
+        .or(m.metadata.invocation_id.clone())
+        .unwrap_or_default();
+    let id = RunId::parse(&invocation.replace('-', ""))
+        .map_err(|e| err("run_results.json", format!("invocation_id {e}")))?;
+    let target = r
+        .args
+        .get("target")
+        .and_then(Value::as_str)
+        .map(String::from)
+        .or_else(|| {
+            m.metadata
+                .env
+                .get("DBT_TARGET")
+                .and_then(Value::as_str)
+                .map(String::from)
+        })
+        .or_else(|| m.metadata.project_name.clone())
+        .unwrap_or_else(|| "dbt".into());
+    let failed = executions.iter().any(|e| e.status == Status::Failed)
+        || audits
+            .iter()
+            .any(|a| a.status == Status::Failed && a.blocking);
+    let command = r.args.get("which").and_then(Value::as_str).map(|w| {
+        if w == "generate" {
+            "docs generate".to_string()
+        } else {
+            w.to_string()
+        }
+    });
+    Ok(DbtRun {
+        run: Run {
+            id,
+            environment: target,
+            status: if failed {
+                Status::Failed
+            } else {
+                Status::Complete
+            },
+            refreshed_at: generated,
+            start,
+            end: Some(last.or(generated).unwrap_or(start).max(start)),
+            previous_run_id: None,
+            next_run_id: None,
+            changes: Vec::new(),
+            executions,
+            audits,
+            models,
+            warnings: Vec::new(),
+        },
+        logs,
+        dbt_version: r.metadata.dbt_version.clone(),
+        command,
+        notes,
+    })
+}
+
+/// The Run API's other resources, for a dbt invocation: its environment and activity.
+pub fn environment_of(d: &DbtRun) -> (Environment, EnvironmentActivity) {
+    let r = &d.run;
+    let activity = Activity {
+        id: r.id.clone(),
+        kind: ActivityKind::Run,
+        status: r.status.clone(),
+        start: r.start,
+        end: r.end,
+        duration: r.end.map(|e| e - r.start),
+        cost: None,
+        interval: None,
+    };
+    (
+        Environment {
+            name: r.environment.clone(),
+            kind: EnvKind::Other("dbt".into()),
+            model_count: r.models.iter().filter(|m| m.kind != "source").count() as u32,
+            last_run: Some(activity.clone()),
+            last_plan: None,
+        },
+        EnvironmentActivity {
+            environment: r.environment.clone(),
+            activity: vec![activity],
+            warnings: d.notes.clone(),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = r#"{"metadata":{"dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v12.json","invocation_id":"4b8e5a1c-0000-4000-8000-0123456789ab"},
+      "nodes":{
+        "seed.p.raw_orders":{"resource_type":"seed","name":"raw_orders","config":{"materialized":"seed"},"depends_on":{"nodes":[]},"columns":{}},
+        "model.p.stg_orders":{"resource_type":"model","name":"stg_orders","config":{"materialized":"view","meta":{"owner":"ana"},"tags":["staging"]},"depends_on":{"nodes":["seed.p.raw_orders"]},
+           "compiled_code":"select * from raw_orders","columns":{"order_id":{"name":"order_id","data_type":null,"description":"Order key"}}},
+        "model.p.fct":{"resource_type":"model","name":"fct","config":{"materialized":"table"},"depends_on":{"nodes":["model.p.stg_orders","source.p.shop.customers"]},"raw_code":"select 1"},
+        "test.p.unique_stg.1":{"resource_type":"test","name":"unique_stg_orders_order_id","attached_node":"model.p.stg_orders","config":{"severity":"ERROR"},"depends_on":{"nodes":["model.p.stg_orders"]}},
+        "test.p.warn_fct.2":{"resource_type":"test","name":"accepted_values_fct","config":{"severity":"warn"},"depends_on":{"nodes":["macro.dbt.x","model.p.fct"]}}},
+      "sources":{"source.p.shop.customers":{"resource_type":"source","name":"customers","source_name":"shop","columns":{}}},
+      "extra":{"ignored":true}}"#;
+
+    const RESULTS: &str = r#"{"metadata":{"dbt_schema_version":"https://schemas.getdbt.com/dbt/run-results/v6.json","dbt_version":"1.10.3","generated_at":"2026-11-20T10:00:10Z","invocation_id":"4b8e5a1c-0000-4000-8000-0123456789ab"},
+      "elapsed_time":10.0,"args":{"target":"dev","which":"build"},
+      "results":[
+        {"unique_id":"seed.p.raw_orders","status":"success","timing":[{"name":"execute","started_at":"2026-11-20T10:00:01Z","completed_at":"2026-11-20T10:00:02Z"}],"execution_time":1.0,"adapter_response":{"rows_affected":3}},
+        {"unique_id":"model.p.stg_orders","status":"error","timing":[{"name":"compile","started_at":"2026-11-20T10:00:02Z","completed_at":"2026-11-20T10:00:02.5Z"},{"name":"execute","started_at":"2026-11-20T10:00:03Z","completed_at":"2026-11-20T10:00:04Z"}],"message":"Runtime Error\n  Binder Error: column x not found","failures":null},
+        {"unique_id":"model.p.fct","status":"skipped","timing":[],"message":"SKIP"},
+        {"unique_id":"test.p.unique_stg.1","status":"fail","timing":[{"name":"execute","started_at":"2026-11-20T10:00:05Z","completed_at":"2026-11-20T10:00:06Z"}],"failures":2,"message":"Got 2 results, configured to fail if != 0"},
+        {"unique_id":"test.p.warn_fct.2","status":"warn","timing":[],"failures":7,"message":"Got 7 results, configured to warn if != 0"}]}"#;
+
+    #[test]
+    fn maps_a_build_onto_a_run() {
+        let d = read(MANIFEST, RESULTS, None).unwrap();
+        let r = &d.run;
+        assert_eq!(r.id.as_str(), "4b8e5a1c0000400080000123456789ab");
+        assert_eq!(r.environment, "dev");
+        assert_eq!(r.status, Status::Failed);
+        assert_eq!(d.command.as_deref(), Some("build"));
+        assert_eq!(r.start, parse_time("t", "2026-11-20T10:00:01Z").unwrap());
+        assert_eq!(
+            r.end,
+            Some(parse_time("t", "2026-11-20T10:00:06Z").unwrap())
+        );
+        let ex: Vec<(String, Status)> = r
+            .executions
+            .iter()
+            .map(|e| (e.model.clone(), e.status.clone()))
+            .collect();
+        assert_eq!(
+            ex,
+            vec![
+                ("raw_orders".into(), Status::Complete),
+                ("stg_orders".into(), Status::Failed),
+                ("fct".into(), Status::Skipped)
+            ]
+        );
+        assert_eq!(
+            r.executions[1].error.as_deref(),
+            Some("Runtime Error\n  Binder Error: column x not found")
+        );
+        assert_eq!(r.executions[1].duration, Some(Duration::seconds(1)));
+        let au: Vec<(String, String, bool, Option<u64>, Status)> = r
+            .audits
+            .iter()
+            .map(|a| {
+                (
+                    a.name.clone(),
+                    a.model.clone(),
+                    a.blocking,
+                    a.failing_rows,
+                    a.status.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            au,
+            vec![
+                (
+                    "unique_stg_orders_order_id".into(),
+                    "stg_orders".into(),
+                    true,
+                    Some(2),
+                    Status::Failed
+                ),
+                (
+                    "accepted_values_fct".into(),
+                    "fct".into(),
+                    false,
+                    Some(7),
+                    Status::Failed
+                ),
+            ]
+        );
+        let names: Vec<&str> = r.models.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["fct", "stg_orders", "raw_orders", "shop.customers"]);
+        let fct = &r.models[0];
+        assert_eq!(fct.upstream, vec!["stg_orders", "shop.customers"]);
+        assert_eq!(fct.definition.as_deref(), Some("select 1"));
+        assert_eq!(fct.kind, "table");
+        let stg = &r.models[1];
+        assert_eq!(
+            (stg.owner.as_deref(), stg.tags.clone()),
+            (Some("ana"), vec!["staging".to_string()])
+        );
+        assert_eq!(stg.columns[0].description.as_deref(), Some("Order key"));
+        assert_eq!(r.models[3].kind, "source");
+        let log = &d.logs["dbt:model.p.stg_orders"];
+        assert_eq!(log.note.as_deref(), Some(LOG_NOTE));
+        assert!(log
+            .lines
+            .iter()
+            .any(|l| l.level == LogLevel::Error && l.message.contains("Binder Error")));
+        assert!(d.notes.is_empty(), "{:?}", d.notes);
+    }
+
+    #[test]
+    fn catalog_types_fill_in_and_bad_files_explain_themselves() {
+        let cat = r#"{"nodes":{"model.p.stg_orders":{"columns":{"ORDER_ID":{"type":"BIGINT"}}}}}"#;
+        let d = read(MANIFEST, RESULTS, Some(cat)).unwrap();
+        assert_eq!(d.run.models[1].columns[0].data_type, "BIGINT");
+        assert_eq!(
+            read("<!doctype html>", RESULTS, None).unwrap_err(),
+            "manifest.json: the server sent an HTML page, not JSON: is the URL right?"
+        );
+        assert!(read("{", RESULTS, None)
+            .unwrap_err()
+            .starts_with("manifest.json: not valid JSON"));
+        assert!(read(r#"{"metadata":{}}"#, RESULTS, None)
+            .unwrap_err()
+            .starts_with("manifest.json: not a dbt manifest"));
+        assert!(read(MANIFEST, r#"{"nodes":{}}"#, None)
+            .unwrap_err()
+            .starts_with("run_results.json: not a dbt run_results file"));
+        let old = MANIFEST.replace("manifest/v12", "manifest/v5");
+        assert_eq!(
+            read(&old, RESULTS, None).unwrap().notes,
+            vec!["manifest.json is v5; runlens is tested with v8 to v12"]
+        );
+    }
+}

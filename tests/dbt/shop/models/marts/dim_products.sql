@@ -1,0 +1,1 @@
+select product_id, category, units, revenue from {{ ref('int_product_sales') }}

@@ -1,0 +1,1 @@
+select sum(amount_usd) as revenue_usd from {{ ref('int_payment_fx') }}

@@ -1,0 +1,1 @@
+select revenue_usd, current_date as as_of from {{ ref('fct_revenue_fx') }}

@@ -1,0 +1,2 @@
+select payment_id, order_id, method, amount, currency
+from {{ ref('raw_payments') }}
