@@ -488,7 +488,7 @@ pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<
                 message: format!("thread: {t}"),
             });
         }
-        lines.sort_by(|a, b| a.at.cmp(&b.at));
+        lines.sort_by_key(|l| l.at);
         logs.insert(
             log_id.clone(),
             Log {
