@@ -115,7 +115,7 @@ fn ExecRow(ex: Execution) -> impl IntoView {
                 {match ex.error.clone() {
                     Some(err) => view! {
                         <button class="error-link" title=err.clone() on:click=open>
-                            {err.lines().next().unwrap_or_default().to_string()}
+                            {crate::core::health::headline(&err).to_string()}
                         </button>
                     }
                     .into_any(),

@@ -18,6 +18,27 @@ impl RunHealth {
     }
 }
 
+/// The line of an error message that says what went wrong: the first
+/// non-empty line, skipping wrappers such as dbt's "Runtime Error in model
+/// x (models/x.sql)" that only name the node.
+pub fn headline(error: &str) -> &str {
+    let lines: Vec<&str> = error
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let wrapper = |l: &str| {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        words.len() >= 4 && words[1] == "Error" && words[2] == "in" && l.ends_with(')')
+    };
+    lines
+        .iter()
+        .find(|l| !wrapper(l))
+        .or(lines.first())
+        .copied()
+        .unwrap_or("")
+}
+
 pub fn health(run: &Run) -> RunHealth {
     let failed = run
         .executions
@@ -55,6 +76,24 @@ pub fn health(run: &Run) -> RunHealth {
 mod tests {
     use super::*;
     use crate::core::decode::decode_run;
+
+    #[test]
+    fn headlines_skip_node_wrappers() {
+        let dbt = "Runtime Error in model int_payment_fx (models/intermediate/int_payment_fx.sql)\n  Binder Error: Table \"fx\" does not have a column named \"rate\"\n\n  LINE 12: ...";
+        assert_eq!(
+            headline(dbt),
+            "Binder Error: Table \"fx\" does not have a column named \"rate\""
+        );
+        assert_eq!(
+            headline("\n  Out of Memory Error: x\nmore"),
+            "Out of Memory Error: x"
+        );
+        assert_eq!(
+            headline("Runtime Error in model a (a.sql)"),
+            "Runtime Error in model a (a.sql)"
+        );
+        assert_eq!(headline(""), "");
+    }
 
     #[test]
     fn summarises_failures_skips_and_audits() {
