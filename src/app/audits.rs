@@ -4,45 +4,20 @@
 
 use super::log::LogView;
 use super::run::ViewCtl;
-use super::table_view::{Column, DataTable, TableSpec};
+use super::table_view::{col, DataTable, TableSpec};
 use super::widgets::{StatusBadge, Timestamp};
 use crate::core::format;
 use crate::core::model::{Audit, Run, Status};
 use crate::core::route::audit_key;
 use crate::core::table::{self, SearchIndex};
-use leptos::ev;
 use leptos::prelude::*;
 use std::sync::Arc;
-
-const fn col(
-    key: &'static str,
-    label: &'static str,
-    class: &'static str,
-    zone: bool,
-    numeric: bool,
-) -> Column {
-    Column {
-        key,
-        label,
-        class,
-        zone,
-        numeric,
-    }
-}
 
 #[component]
 pub fn AuditsTab(run: Arc<Run>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let index = Arc::new(SearchIndex::build(&run.audits));
-    let handle = window_event_listener(ev::keydown, move |e| {
-        if e.key() == "Escape" && ctl.view.get_untracked().audit.is_some() {
-            ctl.update(|v| {
-                v.audit = None;
-                v.line = None;
-            });
-        }
-    });
-    on_cleanup(move || handle.remove());
+    ctl.close_on_escape(|v| v.audit.is_some(), |v| v.audit = None);
     let query = Memo::new(move |_| ctl.view.read().audits.clone());
     let blocking = Memo::new(move |_| ctl.view.read().blocking_only);
     let (r1, i1) = (run.clone(), index.clone());

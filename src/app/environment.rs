@@ -2,7 +2,7 @@
 //! the daily runs chart, dev-vs-prod differences, and Recent Activity.
 
 use super::api::Api;
-use super::table_view::{Column, DataTable, TableSpec};
+use super::table_view::{col, DataTable, TableSpec};
 use super::widgets::{offset_for, show_result, NotFound, StatusBadge, Timestamp, Zone};
 use super::{Clock, TimeCtx};
 use crate::core::format;
@@ -541,22 +541,6 @@ fn DiffView(d: EnvDiff, env: String, run: Arc<Run>) -> impl IntoView {
     }
 }
 
-const fn col(
-    key: &'static str,
-    label: &'static str,
-    class: &'static str,
-    zone: bool,
-    numeric: bool,
-) -> Column {
-    Column {
-        key,
-        label,
-        class,
-        zone,
-        numeric,
-    }
-}
-
 #[component]
 fn ActivityTable(
     env: String,
@@ -574,11 +558,7 @@ fn ActivityTable(
         if let Some(v) = requested.get() {
             navigate(
                 &format!("{env_path}{}", v.to_query()),
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
+                super::run::replace_opts(),
             );
         }
     });

@@ -4,45 +4,19 @@
 
 use super::log::LogView;
 use super::run::ViewCtl;
-use super::table_view::{Column, DataTable, TableSpec};
+use super::table_view::{col, DataTable, TableSpec};
 use super::widgets::{StatusBadge, Timestamp};
 use crate::core::format;
 use crate::core::model::{Execution, Run, Status};
 use crate::core::table::{self, SearchIndex};
-use leptos::ev;
 use leptos::prelude::*;
 use std::sync::Arc;
-
-const fn col(
-    key: &'static str,
-    label: &'static str,
-    class: &'static str,
-    zone: bool,
-    numeric: bool,
-) -> Column {
-    Column {
-        key,
-        label,
-        class,
-        zone,
-        numeric,
-    }
-}
 
 #[component]
 pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let index = Arc::new(SearchIndex::build(&run.executions));
-    // Escape closes the details drawer.
-    let handle = window_event_listener(ev::keydown, move |e| {
-        if e.key() == "Escape" && ctl.view.get_untracked().detail.is_some() {
-            ctl.update(|v| {
-                v.detail = None;
-                v.line = None;
-            });
-        }
-    });
-    on_cleanup(move || handle.remove());
+    ctl.close_on_escape(|v| v.detail.is_some(), |v| v.detail = None);
     let query = Memo::new(move |_| ctl.view.read().executions.clone());
     let (r1, i1) = (run.clone(), index.clone());
     let (r2, i2) = (run.clone(), index.clone());

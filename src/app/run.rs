@@ -29,6 +29,30 @@ impl ViewCtl {
         f(&mut v);
         self.set.set(Some(v));
     }
+
+    /// Escape closes a drawer: while `is_open`, the key applies `close`
+    /// (and drops the log line link). Removed with the calling component.
+    pub fn close_on_escape(self, is_open: fn(&RunView) -> bool, close: fn(&mut RunView)) {
+        let handle = window_event_listener(leptos::ev::keydown, move |e| {
+            if e.key() == "Escape" && self.view.with_untracked(is_open) {
+                self.update(|v| {
+                    close(v);
+                    v.line = None;
+                });
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+}
+
+/// Navigation options for a change of view state: replace the history
+/// entry, keep the scroll position.
+pub fn replace_opts() -> NavigateOptions {
+    NavigateOptions {
+        replace: true,
+        scroll: false,
+        ..Default::default()
+    }
 }
 
 #[component]
@@ -52,14 +76,7 @@ pub fn RunPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(v) = requested.get() {
             let path = route::run(&env.get_untracked(), &run_id.get_untracked());
-            navigate(
-                &format!("{path}{}", v.to_query()),
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
+            navigate(&format!("{path}{}", v.to_query()), replace_opts());
         }
     });
     let ctl = ViewCtl {

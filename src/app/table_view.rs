@@ -30,6 +30,23 @@ pub struct Column {
     pub numeric: bool,
 }
 
+/// A column: sort key ("" for none), header, `<col>` class, zone tag, numeric.
+pub const fn col(
+    key: &'static str,
+    label: &'static str,
+    class: &'static str,
+    zone: bool,
+    numeric: bool,
+) -> Column {
+    Column {
+        key,
+        label,
+        class,
+        zone,
+        numeric,
+    }
+}
+
 pub struct TableSpec {
     /// "executions", "audits": used in labels and test ids.
     pub noun: &'static str,
