@@ -91,9 +91,8 @@ fn AuditRow(audit: Audit) -> impl IntoView {
             v.line = None;
         });
     };
-    let explore_href = ctl
-        .view
-        .with_untracked(|v| v.explore(&audit.model).to_query());
+    let model = audit.model.clone();
+    let explore_href = move || ctl.view.with(|v| v.explore(&model).to_query());
     let failed_blocking = audit.blocking && audit.status == Status::Failed;
     let rows = match audit.failing_rows {
         Some(n) => n.to_string(),

@@ -3,7 +3,7 @@
 
 use super::api::Api;
 use super::table_view::{col, DataTable, TableSpec};
-use super::widgets::{offset_for, show_result, NotFound, StatusBadge, Timestamp, Zone};
+use super::widgets::{offset_for, show_result, Loading, NotFound, StatusBadge, Timestamp, Zone};
 use super::{Clock, TimeCtx};
 use crate::core::format;
 use crate::core::model::{Activity, ActivityKind, EnvKind, Environment, Run, Time};
@@ -145,9 +145,14 @@ pub fn EnvironmentPage() -> impl IntoView {
                     }
                     .into_any()
                 },
-                move |a: Arc<crate::core::model::EnvironmentActivity>| {
-                    let info = envs.get().and_then(Result::ok).unwrap_or_default();
-                    view! { <Overview env=env.get_untracked() activity=a envs=info /> }
+                // The overview is built once, when both the activity and the
+                // environments list (kinds, for dev-vs-prod) have arrived.
+                move |a: Arc<crate::core::model::EnvironmentActivity>| match envs.get() {
+                    None => view! { <Loading what="environments" /> }.into_any(),
+                    Some(list) => {
+                        let info = list.unwrap_or_default();
+                        view! { <Overview env=env.get_untracked() activity=a envs=info /> }.into_any()
+                    }
                 },
             )
         }}
@@ -369,13 +374,15 @@ fn RunsChart(
     on_cleanup(move || resize.remove());
     let data = Memo::new(move |_| {
         let m = mode.get();
+        // The window ends today (the viewer's clock); a run in progress is
+        // drawn up to the data's refresh time.
         let now = clock.get();
-        let now = data_time.get().map_or(now, |d| d.min(now));
         let off = move |t| offset_for(m, t);
         let today = format::day_at(now, off(now));
         let (end, shifted) = overview::chart_end(&activity.activity, today, DAYS, &off);
+        let drawn_until = data_time.get().map_or(now, |d| d.min(now));
         (
-            overview::daily(&activity.activity, end, DAYS, now, &off),
+            overview::daily(&activity.activity, end, DAYS, drawn_until, &off),
             shifted,
             end,
         )
@@ -408,7 +415,7 @@ fn RunsChart(
                         let col_w = (chart_w - AXIS_W) / DAYS as f64;
                         let bar_w = (col_w * 0.62).min(64.0);
                         let (days, _, _) = data.get();
-                        let max_s = days.iter().map(|d| d.runs.iter().map(|r| r.duration_ms).sum::<i64>()).max().unwrap_or(0) as f64 / 1000.0;
+                        let max_s = days.iter().map(|d| d.runs.iter().fold(0i64, |a, r| a.saturating_add(r.duration_ms))).max().unwrap_or(0) as f64 / 1000.0;
                         let ticks = overview::ticks(max_s);
                         let top_val = ticks.last().copied().unwrap_or(1.0).max(1.0);
                         let y = move |s: f64| TOP + plot_h - s / top_val * plot_h;
@@ -418,7 +425,7 @@ fn RunsChart(
                                 view! {
                                     <line class="chart__grid" x1=AXIS_W x2=chart_w y1=y(t) y2=y(t)></line>
                                     <text class="chart__tick" x=AXIS_W - 6.0 y=y(t) + 4.0 text-anchor="end">
-                                        {format::human_duration(chrono::Duration::seconds(t as i64))}
+                                        {chrono::Duration::try_seconds(t as i64).map(format::human_duration).unwrap_or_default()}
                                     </text>
                                 }
                             })

@@ -8,6 +8,7 @@ use super::table_view::{col, DataTable, TableSpec};
 use super::widgets::{StatusBadge, Timestamp};
 use crate::core::format;
 use crate::core::model::{Execution, Run, Status};
+use crate::core::route;
 use crate::core::table::{self, SearchIndex};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -21,6 +22,8 @@ pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
     let (r1, i1) = (run.clone(), index.clone());
     let (r2, i2) = (run.clone(), index.clone());
     let r3 = run.clone();
+    let keys = Arc::new(route::exec_keys(&run.executions));
+    let k3 = keys.clone();
     let spec = TableSpec {
         noun: "executions",
         columns: vec![
@@ -39,7 +42,9 @@ pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
         total: run.executions.len(),
         shown: Memo::new(move |_| table::query(&r1.executions, &i1, &query.read())),
         counts: Memo::new(move |_| table::status_counts(&r2.executions, &i2, &query.read().text)),
-        row: Arc::new(move |i| view! { <ExecRow ex=r3.executions[i].clone() /> }.into_any()),
+        row: Arc::new(move |i| {
+            view! { <ExecRow ex=r3.executions[i].clone() key=k3[i].clone() /> }.into_any()
+        }),
         min_width: 1360,
     };
     let detail_run = run.clone();
@@ -49,29 +54,30 @@ pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
         <DataTable spec=spec />
         {move || {
             open.get()
-                .and_then(|model| detail_run.executions.iter().find(|e| e.model == model).cloned())
-                .map(|ex| view! { <ExecDrawer ex=ex /> })
+                .and_then(|key| route::find_exec(&detail_run.executions, &keys, &key))
+                .map(|i| view! { <ExecDrawer ex=detail_run.executions[i].clone() /> })
         }}
     }
 }
 
 #[component]
-fn ExecRow(ex: Execution) -> impl IntoView {
+fn ExecRow(ex: Execution, key: String) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let duration = match (&ex.duration, &ex.status) {
         (Some(d), _) => format::human_duration(*d),
         (None, Status::InProgress) => "running…".into(),
         _ => "—".into(),
     };
-    let open = {
-        let model = ex.model.clone();
-        move |_| {
-            let m = model.clone();
-            ctl.update(|v| v.detail = Some(m));
-        }
+    let open = move |_| {
+        let k = key.clone();
+        ctl.update(|v| {
+            v.detail = Some(k);
+            v.line = None;
+        });
     };
     let open2 = open.clone();
-    let explore_href = ctl.view.with_untracked(|v| v.explore(&ex.model).to_query());
+    let model = ex.model.clone();
+    let explore_href = move || ctl.view.with(|v| v.explore(&model).to_query());
     view! {
         <tr data-model=ex.model.clone() class:row--failed=ex.status == Status::Failed>
             <td class="cell-model">
@@ -106,12 +112,22 @@ fn ExecRow(ex: Execution) -> impl IntoView {
 #[component]
 fn ExecDrawer(ex: Execution) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let explore = ctl.view.with_untracked(|v| v.explore(&ex.model).to_query());
+    let model = ex.model.clone();
+    let explore = move || ctl.view.with(|v| v.explore(&model).to_query());
     view! {
         <aside class="drawer" role="dialog" aria-label="Execution details" data-testid="exec-drawer">
             <div class="drawer__head">
                 <h2 class="mono">{ex.model.clone()}</h2>
-                <button class="btn" on:click=move |_| ctl.update(|v| v.detail = None) aria-label="Close">"Close ✕"</button>
+                <button
+                    class="btn"
+                    on:click=move |_| ctl.update(|v| {
+                        v.detail = None;
+                        v.line = None;
+                    })
+                    aria-label="Close"
+                >
+                    "Close ✕"
+                </button>
             </div>
             <div class="drawer__meta">
                 <StatusBadge status=ex.status.clone() />

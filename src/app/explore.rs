@@ -57,11 +57,7 @@ fn status_css(s: &Option<Status>) -> &'static str {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-        .to_string()
+    crate::core::health::headline(s).to_string()
 }
 
 /// Cubic curve through an edge's polyline, horizontal at every point.
@@ -217,7 +213,8 @@ fn ModelList(
     selected: Memo<Option<usize>>,
 ) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let (query, set_query) = signal(String::new());
+    // The list's search is part of the URL (`mq`), like every filter.
+    let query = Memo::new(move |_| ctl.view.read().model_query.clone());
     const LIMIT: usize = 400;
     // First error line per model, for failed models.
     let errors: Arc<Vec<Option<String>>> = {
@@ -254,7 +251,10 @@ fn ModelList(
                 placeholder="Search models"
                 aria-label="Search models"
                 prop:value=move || query.get()
-                on:input=move |e| set_query.set(event_target_value(&e))
+                on:input=move |e| {
+                    let q = event_target_value(&e);
+                    ctl.update(|v| v.model_query = q);
+                }
             />
             <div class="muted model-list__count">
                 {move || format!("{} of {total} models", matches.read().len())}
@@ -268,7 +268,10 @@ fn ModelList(
                         .take(LIMIT)
                         .map(|i| {
                             let name = lineage.names[i].clone();
-                            let href = ctl.view.with_untracked(|v| model_href(&run, v, &name));
+                            let href = {
+                                let (run, name) = (run.clone(), name.clone());
+                                move || ctl.view.with(|v| model_href(&run, v, &name))
+                            };
                             let st = status[i].clone();
                             let err = errors[i].clone();
                             view! {
@@ -810,7 +813,10 @@ fn Impact(
                                     {vs.into_iter()
                                         .map(|v| {
                                             let name = lineage.names[v].clone();
-                                            let href = ctl.view.with_untracked(|view| model_href(&run, view, &name));
+                                            let href = {
+                                                let (run, name) = (run.clone(), name.clone());
+                                                move || ctl.view.with(|view| model_href(&run, view, &name))
+                                            };
                                             let label = name.clone();
                                             view! { <li><a class="mono" href=href data-model=name>{label}</a></li> }
                                         })

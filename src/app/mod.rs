@@ -135,12 +135,12 @@ fn Shell(api: Api) -> impl IntoView {
     view! {
         <Router>
             <header class="topbar">
-                <a class="brand" href="/">
+                <a class="brand" href=crate::core::route::environments()>
                     <span class="brand__mark" aria-hidden="true"></span>
                     "runlens"
                 </a>
                 <nav class="topbar__nav">
-                    <a href="/">"Environments"</a>
+                    <a href=crate::core::route::environments()>"Environments"</a>
                     {dbt_source.map(|d| view! {
                         <span class="source-chip" title="Reading dbt artifacts (manifest.json, run_results.json) from this address. Open the app with ?dbt=off to go back.">
                             "dbt artifacts: " <span class="mono">{d}</span>

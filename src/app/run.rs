@@ -121,16 +121,20 @@ pub fn RunPage() -> impl IntoView {
 fn RunBody(run: Arc<Run>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let Clock(clock) = expect_context::<Clock>();
-    let env = run.environment.clone();
-    let link = move |id: &str| {
-        format!(
-            "{}{}",
-            route::run(&env, id),
-            ctl.view.with(|v| v.to_query())
-        )
+    // Neighbour links keep the current view (tab, filters), minus what only
+    // makes sense in this run (an open drawer, a log line).
+    let link = |id: &crate::core::model::RunId| {
+        let (env, id) = (run.environment.clone(), id.to_string());
+        move || {
+            let mut v = ctl.view.get();
+            v.detail = None;
+            v.audit = None;
+            v.line = None;
+            format!("{}{}", route::run(&env, &id), v.to_query())
+        }
     };
-    let prev = run.previous_run_id.clone().map(|id| link(id.as_str()));
-    let next = run.next_run_id.clone().map(|id| link(id.as_str()));
+    let prev = run.previous_run_id.as_ref().map(link);
+    let next = run.next_run_id.as_ref().map(link);
     let summary = changes::summarize(&run.changes);
     let warnings = run.warnings.clone();
     let r = run.clone();

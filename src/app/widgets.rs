@@ -104,7 +104,7 @@ pub fn NotFound(#[prop(into)] title: String, #[prop(into)] detail: String) -> im
             <h1>{title}</h1>
             <p>{detail}</p>
             <p>
-                <a href="/">"Back to environments"</a>
+                <a href=crate::core::route::environments()>"Back to environments"</a>
             </p>
         </div>
     }

@@ -41,7 +41,18 @@ pub fn next_after(cron: &str, after: Time) -> Option<Time> {
     let mut day = start;
     for d in 0..=366 {
         let (dom, month, dow) = (day.day(), day.month(), day.weekday().num_days_from_sunday());
-        let day_ok = field(f[2], dom)? && field(f[3], month)? && field(f[4], dow)?;
+        // As in cron: 7 is Sunday too, and when both day-of-month and
+        // day-of-week are restricted, either one matching is enough.
+        let (dom_ok, dow_ok) = (
+            field(f[2], dom)?,
+            field(f[4], dow)? || (dow == 0 && field(f[4], 7)?),
+        );
+        let days = if f[2] != "*" && f[4] != "*" {
+            dom_ok || dow_ok
+        } else {
+            dom_ok && dow_ok
+        };
+        let day_ok = days && field(f[3], month)?;
         if day_ok {
             let first_minute = if d == 0 {
                 start.hour() * 60 + start.minute()
@@ -87,5 +98,8 @@ mod tests {
         assert_eq!(next_after("*/5 * * * *", at), None);
         assert_eq!(next_after("0 0 31 2 *", at), None); // never
         assert_eq!(next_after("", at), None);
+        assert_eq!(next_after("0 0 * * 7", at), Some(t("2026-11-29T00:00:00Z"))); // Sunday as 7
+                                                                                  // Day 1 of the month OR a Monday, whichever comes first.
+        assert_eq!(next_after("0 0 1 * 1", at), Some(t("2026-11-30T00:00:00Z")));
     }
 }

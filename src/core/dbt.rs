@@ -219,6 +219,13 @@ fn status_of(s: &str) -> Status {
     }
 }
 
+/// A count of seconds from the artifacts as a duration, if it is a sane one
+/// (finite, not negative, under ten years).
+fn seconds(x: f64) -> Option<Duration> {
+    (x.is_finite() && (0.0..3.2e8).contains(&x))
+        .then(|| Duration::milliseconds((x * 1000.0) as i64))
+}
+
 fn time(s: &Option<String>) -> Option<Time> {
     s.as_deref().and_then(|s| parse_time("t", s).ok())
 }
@@ -417,13 +424,13 @@ pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<
             first = Some(first.map_or(t, |f| f.min(t)));
             last = Some(last.map_or(t, |l| l.max(t)));
         }
+        let status = status_of(&res.status);
         let duration = match (start, end) {
             (Some(s), Some(e)) if e >= s => Some(e - s),
-            _ => res
-                .execution_time
-                .map(|x| Duration::milliseconds((x * 1000.0) as i64)),
+            // A skipped node did not run: no duration, whatever execution_time says.
+            _ if status == Status::Skipped => None,
+            _ => res.execution_time.and_then(seconds),
         };
-        let status = status_of(&res.status);
         let log_id = format!("dbt:{}", res.unique_id);
         let mut lines = Vec::new();
         for t in &res.timing {
@@ -553,7 +560,8 @@ pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<
     let start = first
         .or_else(|| {
             generated.map(|g| {
-                g - Duration::milliseconds((r.elapsed_time.unwrap_or(0.0) * 1000.0) as i64)
+                g.checked_sub_signed(r.elapsed_time.and_then(seconds).unwrap_or_default())
+                    .unwrap_or(g)
             })
         })
         .ok_or_else(|| {
@@ -758,6 +766,18 @@ mod tests {
             .iter()
             .any(|l| l.level == LogLevel::Error && l.message.contains("Binder Error")));
         assert!(d.notes.is_empty(), "{:?}", d.notes);
+    }
+
+    #[test]
+    fn absurd_times_in_the_artifacts_are_ignored() {
+        let r = RESULTS
+            .replace(r#""execution_time":1.0"#, r#""execution_time":-1e300"#)
+            .replace(r#""timing":[{"name":"execute","started_at":"2026-11-20T10:00:01Z","completed_at":"2026-11-20T10:00:02Z"}]"#, "\"timing\":[]")
+            .replace(r#""elapsed_time":10.0"#, r#""elapsed_time":1e308"#);
+        let d = read(MANIFEST, &r, None).unwrap();
+        assert_eq!(d.run.executions[0].duration, None);
+        assert_eq!(seconds(f64::NAN), None);
+        assert_eq!(seconds(2.5), Some(Duration::milliseconds(2500)));
     }
 
     #[test]

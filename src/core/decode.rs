@@ -59,12 +59,59 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty())
 }
 
-/// Duration from start/end when both are known, else the API's `duration_ms`.
+/// Longest duration taken at face value (ten years); longer is not a real run.
+const MAX_DURATION_MS: i64 = 10 * 366 * 86_400_000;
+
+/// Duration from start/end when both are known, else the API's `duration_ms`;
+/// negative or absurd figures are dropped.
 fn duration_of(start: Option<Time>, end: Option<Time>, ms: Option<i64>) -> Option<Duration> {
-    match (start, end) {
+    let d = match (start, end) {
         (Some(s), Some(e)) if e >= s => Some(e - s),
-        _ => ms.filter(|m| *m >= 0).map(Duration::milliseconds),
-    }
+        _ => ms.filter(|m| *m >= 0).and_then(Duration::try_milliseconds),
+    };
+    d.filter(|d| d.num_milliseconds() <= MAX_DURATION_MS)
+}
+
+/// A row as JSON, read into its DTO here so that one malformed row (a
+/// `null` status, a negative count) is a warning, not a broken document.
+fn dto<T: DeserializeOwned>(v: serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+#[derive(serde::Deserialize)]
+struct RawRunDoc {
+    id: String,
+    #[serde(default)]
+    environment: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    refreshed_at: Option<String>,
+    start: String,
+    #[serde(default)]
+    end: Option<String>,
+    #[serde(default)]
+    previous_run_id: Option<String>,
+    #[serde(default)]
+    next_run_id: Option<String>,
+    #[serde(default)]
+    changes_since_previous: Vec<serde_json::Value>,
+    #[serde(default)]
+    executions: Vec<serde_json::Value>,
+    #[serde(default)]
+    audits: Vec<serde_json::Value>,
+    #[serde(default)]
+    models: Vec<serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawList {
+    #[serde(default)]
+    environment: String,
+    #[serde(default)]
+    environments: Vec<serde_json::Value>,
+    #[serde(default)]
+    activity: Vec<serde_json::Value>,
 }
 
 pub fn activity_from_dto(d: &ActivityDto) -> Result<Activity, String> {
@@ -89,16 +136,17 @@ pub fn activity_from_dto(d: &ActivityDto) -> Result<Activity, String> {
     })
 }
 
+/// Environments that cannot be read (no name, wrong types) are left out.
 pub fn decode_environments(text: &str) -> Result<Vec<Environment>, DecodeError> {
-    let doc: EnvironmentsDoc = parse_json("environments list", text)?;
-    let err = |message: String| DecodeError {
-        what: "environments list".into(),
-        message,
-    };
+    let doc: RawList = parse_json("environments list", text)?;
     let mut out = Vec::with_capacity(doc.environments.len());
-    for (i, e) in doc.environments.into_iter().enumerate() {
+    for e in doc
+        .environments
+        .into_iter()
+        .filter_map(|v| dto::<EnvironmentDto>(v).ok())
+    {
         if e.name.trim().is_empty() {
-            return Err(err(format!("environments[{i}] has no name")));
+            continue;
         }
         let kind = match e.kind.to_ascii_lowercase().as_str() {
             "prod" | "production" => EnvKind::Prod,
@@ -120,15 +168,14 @@ pub fn decode_environments(text: &str) -> Result<Vec<Environment>, DecodeError> 
 }
 
 pub fn decode_activity(text: &str) -> Result<EnvironmentActivity, DecodeError> {
-    let doc: ActivityDoc = parse_json("recent activity", text)?;
+    let doc: RawList = parse_json("recent activity", text)?;
     let mut warnings = Vec::new();
-    let mut activity = Vec::with_capacity(doc.activity.len());
-    for (i, a) in doc.activity.iter().enumerate() {
-        match activity_from_dto(a) {
-            Ok(a) => activity.push(a),
-            Err(e) => warnings.push(format!("activity[{i}] skipped: {e}")),
-        }
-    }
+    let activity = rows(
+        "activity",
+        doc.activity,
+        |v| activity_from_dto(&dto(v)?),
+        &mut warnings,
+    );
     Ok(EnvironmentActivity {
         environment: doc.environment,
         activity,
@@ -223,10 +270,10 @@ fn plan_from_dto(d: PlanChangeDto) -> Result<PlanChange, String> {
 }
 
 /// Converts each row, keeping the good ones and describing the bad ones.
-fn rows<D, T>(
+fn rows<T>(
     label: &str,
-    items: Vec<D>,
-    convert: impl Fn(D) -> Result<T, String>,
+    items: Vec<serde_json::Value>,
+    convert: impl Fn(serde_json::Value) -> Result<T, String>,
     warnings: &mut Vec<String>,
 ) -> Vec<T> {
     let mut out = Vec::with_capacity(items.len());
@@ -239,7 +286,7 @@ fn rows<D, T>(
     out
 }
 
-pub fn run_from_doc(doc: RunDoc) -> Result<Run, DecodeError> {
+fn run_from_doc(doc: RawRunDoc) -> Result<Run, DecodeError> {
     let what = format!("run {}", doc.id);
     let err = |message: String| DecodeError {
         what: what.clone(),
@@ -266,21 +313,31 @@ pub fn run_from_doc(doc: RunDoc) -> Result<Run, DecodeError> {
     let changes = rows(
         "changes_since_previous",
         doc.changes_since_previous,
-        plan_from_dto,
+        |v| plan_from_dto(dto(v)?),
         &mut warnings,
     );
     let executions = rows(
         "executions",
         doc.executions,
-        execution_from_dto,
+        |v| execution_from_dto(dto(v)?),
         &mut warnings,
     );
-    let audits = rows("audits", doc.audits, audit_from_dto, &mut warnings);
-    let models = rows("models", doc.models, model_from_dto, &mut warnings);
+    let audits = rows(
+        "audits",
+        doc.audits,
+        |v| audit_from_dto(dto(v)?),
+        &mut warnings,
+    );
+    let models = rows(
+        "models",
+        doc.models,
+        |v| model_from_dto(dto(v)?),
+        &mut warnings,
+    );
     Ok(Run {
         id,
         environment: doc.environment,
-        status: Status::from_wire(&doc.status),
+        status: Status::from_wire(doc.status.as_deref().unwrap_or("unknown")),
         refreshed_at,
         start,
         end,
@@ -351,6 +408,45 @@ mod tests {
         assert_eq!(
             run.warnings,
             vec!["executions[0] skipped: start: \"yesterday\" is not an RFC 3339 time".to_string()]
+        );
+    }
+
+    #[test]
+    fn malformed_rows_and_absurd_durations_do_not_break_the_run() {
+        let text = format!(
+            r#"{{"id":"{ID}","environment":"prod","status":null,"start":"2026-11-20T00:00:00Z",
+               "executions":[{{"model":"a","status":null}},{{"model":"b","status":"complete","duration_ms":9223372036854775807}},
+                             {{"model":"c","status":"failed","duration_ms":1.5}}],
+               "audits":[{{"name":"x","model":"a","status":"failed","failing_rows":-1}},{{"name":"y","model":"a","status":"complete"}}]}}"#
+        );
+        let run = decode_run(&text).unwrap();
+        assert_eq!(run.status, Status::Unknown("unknown".into()));
+        assert_eq!(
+            run.executions
+                .iter()
+                .map(|e| e.model.as_str())
+                .collect::<Vec<_>>(),
+            ["b"]
+        );
+        assert_eq!(run.executions[0].duration, None);
+        assert_eq!(run.audits.len(), 1);
+        assert_eq!(run.warnings.len(), 3);
+        assert!(
+            run.warnings[0].starts_with("executions[0] skipped: invalid type: null"),
+            "{:?}",
+            run.warnings
+        );
+        let a = decode_activity(
+            r#"{"environment":"prod","activity":[{"id":"0123456789abcdef0123456789abcdef","kind":"run","status":"complete","start":"2026-11-20T00:00:00Z","duration_ms":-3},{"id":5}]}"#,
+        )
+        .unwrap();
+        assert_eq!(a.activity.len(), 1);
+        assert_eq!(a.activity[0].duration, None);
+        assert_eq!(a.warnings.len(), 1);
+        let envs = decode_environments(r#"{"environments":[{"name":"prod","model_count":-1},{"name":"dev","kind":"dev","model_count":3},{"name":""}]}"#).unwrap();
+        assert_eq!(
+            envs.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+            ["dev"]
         );
     }
 

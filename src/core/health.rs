@@ -45,13 +45,10 @@ pub fn health(run: &Run) -> RunHealth {
         .iter()
         .filter(|e| e.status == Status::Failed)
         .map(|e| {
-            let first = e
-                .error
-                .as_deref()
-                .and_then(|s| s.lines().find(|l| !l.trim().is_empty()));
+            let first = e.error.as_deref().map(headline).filter(|h| !h.is_empty());
             (
                 e.model.clone(),
-                first.unwrap_or("no error message").trim().to_string(),
+                first.unwrap_or("no error message").to_string(),
             )
         })
         .collect();

@@ -1,9 +1,9 @@
 //! The pure core of runlens: domain types, decoding, formatting, table
 //! queries, change summaries and URL state.
 //!
-//! Invariant: nothing under `core` imports `leptos`, `web_sys`, `gloo` or
-//! `wasm_bindgen`, and nothing reads the clock; `tests/core_is_pure.rs`
-//! enforces the first half, function signatures the second.
+//! Invariant: nothing under `core` imports `leptos`, `web_sys`, `gloo`,
+//! `js_sys` or `wasm_bindgen`, and nothing reads the clock (time is an
+//! argument); `tests/core_is_pure.rs` checks both.
 
 pub mod changes;
 pub mod cron;

@@ -2,6 +2,7 @@
 //! its query string. The Leptos route table (`app::routes`) matches these
 //! same paths; every link in the app is built here.
 
+use super::model::Execution;
 use super::table::{Sort, TableQuery};
 
 pub fn environments() -> String {
@@ -138,6 +139,8 @@ pub struct RunView {
     pub model: Option<String>,
     pub model_tab: ModelTab,
     pub hood: Hood,
+    /// Explore Executions: the model list's search (`mq`).
+    pub model_query: String,
     /// Audits: `aq`, `astatus`, `asort`, `blocking=1`, and `audit` (the
     /// audit whose details are open, as `model::name`).
     pub audits: TableQuery,
@@ -147,6 +150,38 @@ pub struct RunView {
     pub log_level: String,
     pub log_query: String,
     pub line: Option<usize>,
+}
+
+/// The `exec=` key of each execution: its model name, or
+/// `model@<interval start>` when the model ran for several intervals.
+pub fn exec_keys(execs: &[Execution]) -> Vec<String> {
+    let mut count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for e in execs {
+        *count.entry(e.model.as_str()).or_default() += 1;
+    }
+    execs
+        .iter()
+        .map(|e| match (count[e.model.as_str()] > 1, e.interval_start) {
+            (true, Some(t)) => format!(
+                "{}@{}",
+                e.model,
+                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            _ => e.model.clone(),
+        })
+        .collect()
+}
+
+/// The execution an `exec=` key names: the exact key; for a bare model
+/// name, that model's failed execution, else its first one.
+pub fn find_exec(execs: &[Execution], keys: &[String], key: &str) -> Option<usize> {
+    keys.iter().position(|k| k == key).or_else(|| {
+        let of_model = |i: &usize| execs[*i].model == key;
+        (0..execs.len())
+            .filter(of_model)
+            .find(|&i| execs[i].status == super::model::Status::Failed)
+            .or_else(|| (0..execs.len()).find(of_model))
+    })
 }
 
 /// The `audit=` key of an audit.
@@ -193,6 +228,7 @@ impl RunView {
             model: get("model").filter(|s| !s.is_empty()),
             model_tab: get("mtab").map(|t| ModelTab::parse(&t)).unwrap_or_default(),
             hood: get("hood").map(|h| Hood::parse(&h)).unwrap_or_default(),
+            model_query: get("mq").unwrap_or_default(),
             audits: table_from(&get, "a"),
             blocking_only: get("blocking").is_some_and(|b| b == "1"),
             audit: get("audit").filter(|s| !s.is_empty()),
@@ -221,6 +257,9 @@ impl RunView {
         if self.hood != Hood::Everything {
             pairs.push(("hood".to_string(), self.hood.key().to_string()));
         }
+        if !self.model_query.is_empty() {
+            pairs.push(("mq".to_string(), self.model_query.clone()));
+        }
         table_to(&self.audits, "a", &mut pairs);
         if self.blocking_only {
             pairs.push(("blocking".to_string(), "1".to_string()));
@@ -239,11 +278,15 @@ impl RunView {
         query_string(&pairs)
     }
 
-    /// The view that shows `model` in Explore Executions, keeping the rest.
+    /// The view that shows `model` in Explore Executions, keeping the
+    /// tables' filters but closing drawers and log line links.
     pub fn explore(&self, model: &str) -> RunView {
         RunView {
             tab: RunTab::Explore,
             model: Some(model.to_string()),
+            detail: None,
+            audit: None,
+            line: None,
             ..self.clone()
         }
     }
@@ -439,6 +482,30 @@ mod tests {
             EnvView::from_query(|k| (k == "kind").then(|| "bogus".to_string())).kind,
             ""
         );
+    }
+
+    #[test]
+    fn execution_keys_tell_repeated_models_apart() {
+        use crate::core::decode::decode_run;
+        let run = decode_run(
+            r#"{"id":"0123456789abcdef0123456789abcdef","environment":"prod","status":"failed","start":"2026-11-20T00:00:00Z",
+            "executions":[{"model":"a","status":"complete","interval_start":"2026-11-19T00:00:00Z"},
+                          {"model":"a","status":"failed","interval_start":"2026-11-20T00:00:00Z"},
+                          {"model":"b","status":"complete","interval_start":"2026-11-20T00:00:00Z"}]}"#,
+        )
+        .unwrap();
+        let keys = exec_keys(&run.executions);
+        assert_eq!(
+            keys,
+            ["a@2026-11-19T00:00:00Z", "a@2026-11-20T00:00:00Z", "b"]
+        );
+        assert_eq!(
+            find_exec(&run.executions, &keys, "a@2026-11-19T00:00:00Z"),
+            Some(0)
+        );
+        assert_eq!(find_exec(&run.executions, &keys, "a"), Some(1)); // the failed one
+        assert_eq!(find_exec(&run.executions, &keys, "b"), Some(2));
+        assert_eq!(find_exec(&run.executions, &keys, "zzz"), None);
     }
 
     #[test]

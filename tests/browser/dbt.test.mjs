@@ -28,6 +28,8 @@ test('a real dbt build: failed model with its database error, skipped models, bl
   await page.click(`a.run-link[href$="${invocation}"]`);
   await page.waitForSelector('[data-testid=run-header]');
   assert.equal((await page.textContent('[data-testid=run-status]')).trim(), 'Failed');
+  // What broke names the database error, not dbt's "Runtime Error in model ..." wrapper.
+  assert.match(await page.textContent('[data-testid=health]'), /int_payment_fx\s*Binder Error: Table "fx" does not have a column named "rate"/);
 
   // The failed model shows its database error.
   const failed = byStatus('model', 'error');
