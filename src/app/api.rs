@@ -70,7 +70,8 @@ impl Api {
         self.get_url(self.url(path)).await
     }
 
-    /// The dbt invocation, read once and kept.
+    /// The dbt invocation, read once and kept (`app::load_api` reads it at
+    /// start; a failed read is not kept, so a retry reads again).
     pub async fn dbt_run(&self) -> Result<Option<Arc<DbtRun>>, ApiError> {
         let Some(base) = &self.dbt else {
             return Ok(None);

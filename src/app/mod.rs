@@ -80,6 +80,15 @@ struct ConfigFile {
 /// Resolves the data source: `?dbt=` (a dbt target directory) or the Run
 /// API at `?api=`, else `config.json`'s `api_base`, else `/api`.
 async fn load_api() -> Api {
+    let api = resolve_api().await;
+    // dbt artifacts are read once, before any page asks for them, so that
+    // pages asking at the same moment share one download and decode. A
+    // failure is not kept: the page that needs the data shows it, with a retry.
+    let _ = api.dbt_run().await;
+    api
+}
+
+async fn resolve_api() -> Api {
     let dbt = url_override("dbt", SESSION_DBT_KEY);
     if let Some(base) = url_override("api", SESSION_API_KEY) {
         return Api::new(base, dbt);
@@ -107,8 +116,10 @@ fn App() -> impl IntoView {
     let api = LocalResource::new(load_api);
     view! {
         {move || {
-            api.get()
-                .map(|api| view! { <Shell api=api /> })
+            match api.get() {
+                Some(api) => view! { <Shell api=api /> }.into_any(),
+                None => view! { <main class="page"><widgets::Loading what="runlens" /></main> }.into_any(),
+            }
         }}
     }
 }
