@@ -80,9 +80,8 @@ fn edge_path(points: &[Point]) -> String {
 }
 
 #[component]
-pub fn ExploreTab(run: Arc<Run>) -> impl IntoView {
+pub fn ExploreTab(run: Arc<Run>, lineage: Arc<Lineage>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let lineage = Arc::new(Lineage::from_run(&run));
     let status = Arc::new(node_status(&lineage, &run.executions));
     let full = Shared(Arc::new(Active {
         nodes: (0..lineage.len()).collect(),
@@ -147,18 +146,19 @@ pub fn ExploreTab(run: Arc<Run>) -> impl IntoView {
         })
     };
     let summary = Arc::new(summarize(&run.changes));
-    let kinds: Arc<Vec<String>> = Arc::new(
-        lineage
-            .names
+    let kinds: Arc<Vec<String>> = {
+        let mut k: Vec<String> = lineage
+            .external
             .iter()
-            .zip(&lineage.external)
-            .map(|(n, ext)| match run.models.iter().find(|m| &m.name == n) {
-                Some(m) => kind_short(&m.kind),
-                None if *ext => "source".into(),
-                None => String::new(),
-            })
-            .collect(),
-    );
+            .map(|&ext| if ext { "source".into() } else { String::new() })
+            .collect();
+        for m in &run.models {
+            if let Some(i) = lineage.index_of(&m.name) {
+                k[i] = kind_short(&m.kind);
+            }
+        }
+        Arc::new(k)
+    };
     let cycle_note = move || {
         let a = active.get();
         let (r, s) = (a.0.layout.reversed.len(), a.0.layout.self_loops.len());

@@ -164,6 +164,8 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
         .iter()
         .filter(|a| a.status == Status::Failed)
         .count();
+    // Built once per run: the Explore tab's count and its graph.
+    let lineage = Arc::new(crate::core::lineage::Lineage::from_run(&run));
     let counts = [
         (RunTab::Executions, run.executions.len().to_string()),
         (
@@ -174,12 +176,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                 run.audits.len().to_string()
             },
         ),
-        (
-            RunTab::Explore,
-            crate::core::lineage::Lineage::from_run(&run)
-                .len()
-                .to_string(),
-        ),
+        (RunTab::Explore, lineage.len().to_string()),
     ];
     let tab = Memo::new(move |_| ctl.view.read().tab);
     let body_run = run.clone();
@@ -263,7 +260,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
         {move || match tab.get() {
             RunTab::Executions => view! { <ExecutionsTab run=body_run.clone() /> }.into_any(),
             RunTab::Audits => view! { <AuditsTab run=body_run.clone() /> }.into_any(),
-            RunTab::Explore => view! { <ExploreTab run=body_run.clone() /> }.into_any(),
+            RunTab::Explore => view! { <ExploreTab run=body_run.clone() lineage=lineage.clone() /> }.into_any(),
         }}
     }
 }

@@ -67,16 +67,6 @@ pub fn relative_time(then: Time, now: Time) -> String {
     }
 }
 
-/// Date part, "2026-11-25", in UTC.
-pub fn date_utc(t: Time) -> String {
-    t.format("%Y-%m-%d").to_string()
-}
-
-/// Clock part, "06:00:20", in UTC.
-pub fn clock_utc(t: Time) -> String {
-    t.format("%H:%M:%S").to_string()
-}
-
 /// "2026-11-25 06:00:20".
 pub fn timestamp_utc(t: Time) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
@@ -226,8 +216,8 @@ mod tests {
     #[test]
     fn timestamps_and_costs() {
         let x = t("2026-11-25T06:00:20+02:00");
-        assert_eq!(date_utc(x), "2026-11-25");
-        assert_eq!(clock_utc(x), "04:00:20");
+        assert_eq!(date_at(x, 0), "2026-11-25");
+        assert_eq!(clock_at(x, 0), "04:00:20");
         assert_eq!(timestamp_utc(x), "2026-11-25 04:00:20");
         assert_eq!(cost(0.0), "0.00");
         assert_eq!(cost(0.004), "<0.01");

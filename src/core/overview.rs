@@ -197,13 +197,18 @@ pub fn diff(env: &Run, base: &Run) -> EnvDiff {
     let (mine, theirs) = (names(env), names(base));
     let added: Vec<String> = mine.difference(&theirs).cloned().collect();
     let removed: Vec<String> = theirs.difference(&mine).cloned().collect();
+    let base_defs: std::collections::HashMap<&str, &Option<String>> = base
+        .models
+        .iter()
+        .map(|b| (b.name.as_str(), &b.definition))
+        .collect();
     let direct: Vec<String> = env
         .models
         .iter()
         .filter(|m| {
-            base.models
-                .iter()
-                .any(|b| b.name == m.name && b.definition != m.definition)
+            base_defs
+                .get(m.name.as_str())
+                .is_some_and(|d| **d != m.definition)
         })
         .map(|m| m.name.clone())
         .collect::<BTreeSet<_>>()

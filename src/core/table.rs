@@ -197,17 +197,6 @@ fn cmp_time(a: Option<Time>, b: Option<Time>) -> Ordering {
     cmp_opt(&a, &b)
 }
 
-pub const EXECUTION_COLUMNS: [&str; 8] = [
-    "model",
-    "status",
-    "duration",
-    "start",
-    "end",
-    "interval_start",
-    "interval_end",
-    "error",
-];
-
 impl TableRow for Execution {
     fn status(&self) -> &Status {
         &self.status
