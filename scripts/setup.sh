@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what runlens needs and is missing; skips what is there.
 # Sourced by serve.sh and test.sh (it exports PATH and Trunk's tool settings).
-# Handles the traps of these machines (see DEVELOPERS.md):
+# Handles these traps of the machines it runs on:
 #  - Trunk 0.22 needs a newer rustc: install trunk ~0.21 (--locked), only when missing.
 #  - wasm-bindgen-cli must equal the wasm-bindgen in Cargo.lock; install it
 #    without --locked (with it, a locked dependency is missing from the registry).

@@ -2,10 +2,12 @@
 //! table, a "blocking only" toggle, and a details drawer with the audit's
 //! full error and log.
 
+use super::drawer::Drawer;
 use super::log::LogView;
-use super::run::ViewCtl;
-use super::table_view::{col, DataTable, TableSpec};
+use super::table_view::{columns, DataTable, TableSpec};
+use super::url_state::ViewCtl;
 use super::widgets::{StatusBadge, Timestamp};
+use crate::core::columns::AUDIT_COLUMNS;
 use crate::core::format;
 use crate::core::model::{Audit, Run, Status};
 use crate::core::route::audit_key;
@@ -17,7 +19,6 @@ use std::sync::Arc;
 pub fn AuditsTab(run: Arc<Run>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let index = Arc::new(SearchIndex::build(&run.audits));
-    ctl.close_on_escape(|v| v.audit.is_some(), |v| v.audit = None);
     let query = Memo::new(move |_| ctl.view.read().audits.clone());
     let blocking = Memo::new(move |_| ctl.view.read().blocking_only);
     let (r1, i1) = (run.clone(), index.clone());
@@ -25,18 +26,7 @@ pub fn AuditsTab(run: Arc<Run>) -> impl IntoView {
     let r3 = run.clone();
     let spec = TableSpec {
         noun: "audits",
-        columns: vec![
-            col("name", "Audit", "w-audit", false, false),
-            col("model", "Model", "w-model", false, false),
-            col("status", "Status", "w-status", false, false),
-            col("blocking", "Blocking", "w-block", false, false),
-            col("failing_rows", "Failing rows", "w-rows", false, true),
-            col("start", "Start", "w-ts", true, false),
-            col("end", "End", "w-ts", true, false),
-            col("interval_start", "Interval start", "w-ts", true, false),
-            col("interval_end", "Interval end", "w-ts", true, false),
-            col("", "Log", "w-log", false, false),
-        ],
+        columns: columns(AUDIT_COLUMNS),
         query,
         update: Arc::new(move |f| ctl.update(|v| f(&mut v.audits))),
         total: run.audits.len(),
@@ -88,7 +78,7 @@ fn AuditRow(audit: Audit) -> impl IntoView {
         let k = key.clone();
         ctl.update(|v| {
             v.audit = Some(k);
-            v.line = None;
+            v.log.line = None;
         });
     };
     let model = audit.model.clone();
@@ -133,35 +123,28 @@ fn AuditRow(audit: Audit) -> impl IntoView {
 #[component]
 fn AuditDrawer(audit: Audit) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
+    let close = Callback::new(move |_| {
+        ctl.update(|v| {
+            v.audit = None;
+            v.log.line = None;
+        })
+    });
     view! {
-        <aside class="drawer" role="dialog" aria-label="Audit details" data-testid="audit-drawer">
-            <div class="drawer__head">
-                <h2 class="mono">{audit.name.clone()}</h2>
-                <button
-                    class="btn"
-                    on:click=move |_| ctl.update(|v| {
-                        v.audit = None;
-                        v.line = None;
-                    })
-                    aria-label="Close"
-                >
-                    "Close ✕"
-                </button>
-            </div>
+        <Drawer label="Audit details" testid="audit-drawer" title=audit.name.clone() on_close=close>
             <div class="drawer__meta">
                 <span class="mono">{audit.model.clone()}</span>
                 <StatusBadge status=audit.status.clone() />
                 {audit.blocking.then(|| view! { <span class="flag flag--blocking">"blocking"</span> })}
                 <span>{format!("{} failing rows", audit.failing_rows.map(|n| n.to_string()).unwrap_or_else(|| "—".into()))}</span>
                 <span>"Start " <Timestamp t=audit.start /></span>
-                <span>{audit.start.zip(audit.end).map(|(s, e)| format::human_duration(e - s)).unwrap_or_default()}</span>
+                <span>{format::span(audit.start, audit.end).map(format::human_duration).unwrap_or_default()}</span>
             </div>
             {audit.error.clone().map(|e| view! {
                 <h3>"Error message"</h3>
                 <pre class="error-full" data-testid="error-full">{e}</pre>
             })}
             <h3>"Log"</h3>
-            <LogView log_id=audit.log_id.clone() />
-        </aside>
+            <LogView log_id=audit.log_id.clone() lens=ctl.log_lens() />
+        </Drawer>
     }
 }

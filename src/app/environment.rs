@@ -2,9 +2,11 @@
 //! the daily runs chart, dev-vs-prod differences, and Recent Activity.
 
 use super::api::Api;
-use super::table_view::{col, DataTable, TableSpec};
+use super::context::{Clock, TimeCtx};
+use super::table_view::{columns, DataTable, TableSpec};
+use super::url_state::replace_opts;
 use super::widgets::{offset_for, show_result, Loading, NotFound, StatusBadge, Timestamp, Zone};
-use super::{Clock, TimeCtx};
+use crate::core::columns::{ActivityFilter, ACTIVITY_COLUMNS};
 use crate::core::format;
 use crate::core::model::{Activity, ActivityKind, EnvKind, Environment, Run, Time};
 use crate::core::overview::{self, Day, EnvDiff, Freshness};
@@ -290,7 +292,7 @@ fn FreshnessCard(f: Freshness) -> impl IntoView {
             <span class="fresh__seg fresh__seg--pending" style=pct(p)></span>
             <span class="fresh__seg fresh__seg--complete" style=pct(c)></span>
         </div>
-        <div class="small muted">"as of " <Timestamp t=f.computed_at /> " " <Zone at=f.computed_at.unwrap_or_else(super::now) /></div>
+        <div class="small muted">"as of " <Timestamp t=f.computed_at /> " " <Zone at=f.computed_at.unwrap_or_else(super::context::now) /></div>
         {(!behind.is_empty()).then(|| view! {
             <details class="fresh__behind">
                 <summary>{format!("{} behind schedule", behind.len())}</summary>
@@ -563,10 +565,7 @@ fn ActivityTable(
     let env_path = route::environment(&env);
     Effect::new(move |_| {
         if let Some(v) = requested.get() {
-            navigate(
-                &format!("{env_path}{}", v.to_query()),
-                super::run::replace_opts(),
-            );
+            navigate(&format!("{env_path}{}", v.to_query()), replace_opts());
         }
     });
     let update_view = move |f: Box<dyn FnOnce(&mut EnvView)>| {
@@ -577,9 +576,7 @@ fn ActivityTable(
     let rows = Arc::new(activity.activity.clone());
     let index = Arc::new(SearchIndex::build(&rows));
     let query = Memo::new(move |_| view_state.read().activity.clone());
-    let kind = Memo::new(move |_| view_state.read().kind.clone());
-    let keep =
-        |kind: &str, a: &Activity| kind.is_empty() || a.kind.label().eq_ignore_ascii_case(kind);
+    let kind = Memo::new(move |_| view_state.read().kind);
     let (r1, i1, r2, i2, r3) = (
         rows.clone(),
         index.clone(),
@@ -590,25 +587,17 @@ fn ActivityTable(
     let env_r = env.clone();
     let spec = TableSpec {
         noun: "activities",
-        columns: vec![
-            col("kind", "Activity", "w-kind", false, false),
-            col("status", "Status", "w-status", false, false),
-            col("cost", "Cost", "w-cost", false, true),
-            col("duration", "Duration", "w-dur2", false, true),
-            col("start", "Start", "w-ts", true, false),
-            col("end", "End", "w-ts", true, false),
-            col("id", "ID", "w-id", false, false),
-        ],
+        columns: columns(ACTIVITY_COLUMNS),
         query,
         update: Arc::new(move |f| update_view(Box::new(move |v| f(&mut v.activity)))),
         total: rows.len(),
         shown: Memo::new(move |_| {
-            let k = kind.read();
-            table::query_with(&r1, &i1, &query.read(), |a| keep(&k, a))
+            let k = kind.get();
+            table::query_with(&r1, &i1, &query.read(), |a| k.keeps(a))
         }),
         counts: Memo::new(move |_| {
-            let k = kind.read();
-            table::status_counts_with(&r2, &i2, &query.read().text, |a| keep(&k, a))
+            let k = kind.get();
+            table::status_counts_with(&r2, &i2, &query.read().text, |a| k.keeps(a))
         }),
         row: Arc::new(move |i| {
             let a = r3[i].clone();
@@ -637,17 +626,17 @@ fn ActivityTable(
     let extra = ViewFn::from(move || {
         view! {
             <div class="seg" role="group" aria-label="Activity type">
-                {[("", "Runs and plans"), ("run", "Runs"), ("plan", "Plans")]
+                {ActivityFilter::ALL
                     .into_iter()
-                    .map(|(k, label)| {
+                    .map(|k| {
                         view! {
                             <button
                                 class="seg__btn"
-                                data-kind=k
+                                data-kind=k.key()
                                 aria-pressed=move || (kind.get() == k).to_string()
-                                on:click=move |_| update_view(Box::new(move |v| v.kind = k.to_string()))
+                                on:click=move |_| update_view(Box::new(move |v| v.kind = k))
                             >
-                                {label}
+                                {k.label()}
                             </button>
                         }
                     })

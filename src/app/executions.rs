@@ -2,10 +2,12 @@
 //! executions, and a details drawer with the full error message and the
 //! execution's log.
 
+use super::drawer::Drawer;
 use super::log::LogView;
-use super::run::ViewCtl;
-use super::table_view::{col, DataTable, TableSpec};
+use super::table_view::{columns, DataTable, TableSpec};
+use super::url_state::ViewCtl;
 use super::widgets::{StatusBadge, Timestamp};
+use crate::core::columns::EXECUTION_COLUMNS;
 use crate::core::format;
 use crate::core::model::{Execution, Run, Status};
 use crate::core::route;
@@ -17,7 +19,6 @@ use std::sync::Arc;
 pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let index = Arc::new(SearchIndex::build(&run.executions));
-    ctl.close_on_escape(|v| v.detail.is_some(), |v| v.detail = None);
     let query = Memo::new(move |_| ctl.view.read().executions.clone());
     let (r1, i1) = (run.clone(), index.clone());
     let (r2, i2) = (run.clone(), index.clone());
@@ -26,17 +27,7 @@ pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
     let k3 = keys.clone();
     let spec = TableSpec {
         noun: "executions",
-        columns: vec![
-            col("model", "Model", "w-model", false, false),
-            col("status", "Status", "w-status", false, false),
-            col("duration", "Duration", "w-dur", false, true),
-            col("start", "Start", "w-ts", true, false),
-            col("end", "End", "w-ts", true, false),
-            col("interval_start", "Interval start", "w-ts", true, false),
-            col("interval_end", "Interval end", "w-ts", true, false),
-            col("error", "Error message", "w-err", false, false),
-            col("", "Log", "w-log", false, false),
-        ],
+        columns: columns(EXECUTION_COLUMNS),
         query,
         update: Arc::new(move |f| ctl.update(|v| f(&mut v.executions))),
         total: run.executions.len(),
@@ -72,7 +63,7 @@ fn ExecRow(ex: Execution, key: String) -> impl IntoView {
         let k = key.clone();
         ctl.update(|v| {
             v.detail = Some(k);
-            v.line = None;
+            v.log.line = None;
         });
     };
     let open2 = open.clone();
@@ -114,21 +105,14 @@ fn ExecDrawer(ex: Execution) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let model = ex.model.clone();
     let explore = move || ctl.view.with(|v| v.explore(&model).to_query());
+    let close = Callback::new(move |_| {
+        ctl.update(|v| {
+            v.detail = None;
+            v.log.line = None;
+        })
+    });
     view! {
-        <aside class="drawer" role="dialog" aria-label="Execution details" data-testid="exec-drawer">
-            <div class="drawer__head">
-                <h2 class="mono">{ex.model.clone()}</h2>
-                <button
-                    class="btn"
-                    on:click=move |_| ctl.update(|v| {
-                        v.detail = None;
-                        v.line = None;
-                    })
-                    aria-label="Close"
-                >
-                    "Close ✕"
-                </button>
-            </div>
+        <Drawer label="Execution details" testid="exec-drawer" title=ex.model.clone() on_close=close>
             <div class="drawer__meta">
                 <StatusBadge status=ex.status.clone() />
                 <span>"Start " <Timestamp t=ex.start /></span>
@@ -141,7 +125,7 @@ fn ExecDrawer(ex: Execution) -> impl IntoView {
                 <pre class="error-full" data-testid="error-full">{e}</pre>
             })}
             <h3>"Log"</h3>
-            <LogView log_id=ex.log_id.clone() />
-        </aside>
+            <LogView log_id=ex.log_id.clone() lens=ctl.log_lens() />
+        </Drawer>
     }
 }

@@ -4,7 +4,7 @@
 
 use super::api::Api;
 use super::log::LogView;
-use super::run::ViewCtl;
+use super::url_state::ViewCtl;
 use super::widgets::{StatusBadge, Timestamp, Zone};
 use crate::core::changes::summarize;
 use crate::core::cron;
@@ -670,7 +670,7 @@ fn ModelDetails(
             },
             ModelTab::Schema => view! { <SchemaView model=model.clone() /> }.into_any(),
             ModelTab::Intervals => view! { <IntervalsView model=model.clone() /> }.into_any(),
-            ModelTab::Log => view! { <LogView log_id=exec.as_ref().and_then(|e| e.log_id.clone()) /> }.into_any(),
+            ModelTab::Log => view! { <LogView log_id=exec.as_ref().and_then(|e| e.log_id.clone()) lens=ctl.log_lens() /> }.into_any(),
         }
         }
     };

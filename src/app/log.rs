@@ -5,9 +5,9 @@
 //! computes every line's height without measuring it.
 
 use super::api::Api;
-use super::run::ViewCtl;
+use super::context::TimeCtx;
+use super::url_state::LogLens;
 use super::widgets::{offset_for, show_result};
-use super::TimeCtx;
 use crate::core::format;
 use crate::core::logview::{self, Heights, Match, LEVELS};
 use crate::core::model::{Log, LogLevel};
@@ -23,7 +23,11 @@ const ROW_PAD: f64 = 4.0;
 const FIXED_COLUMNS: f64 = 52.0 + 168.0 + 50.0 + 3.0 * 8.0 + 2.0 * 8.0;
 
 #[component]
-pub fn LogView(log_id: Option<String>) -> impl IntoView {
+pub fn LogView(
+    log_id: Option<String>,
+    /// Where the viewer keeps its level, search and line link.
+    lens: LogLens,
+) -> impl IntoView {
     let api = expect_context::<Api>();
     let id = log_id.clone();
     let log = LocalResource::new(move || {
@@ -46,7 +50,7 @@ pub fn LogView(log_id: Option<String>) -> impl IntoView {
                 None => {
                     view! { <p class="muted">"No log was kept for this execution."</p> }.into_any()
                 }
-                Some(l) => view! { <LogBody log=l /> }.into_any(),
+                Some(l) => view! { <LogBody log=l lens=lens.clone() /> }.into_any(),
             },
         )
     }
@@ -59,13 +63,13 @@ fn copy_to_clipboard(text: &str) {
 }
 
 #[component]
-fn LogBody(log: Arc<Log>) -> impl IntoView {
-    let ctl = expect_context::<ViewCtl>();
+fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
+    let state = lens.state;
     let TimeCtx(time_mode) = expect_context::<TimeCtx>();
     let counts = logview::level_counts(&log);
-    let level = Memo::new(move |_| logview::parse_level(&ctl.view.read().log_level));
-    let query = Memo::new(move |_| ctl.view.read().log_query.clone());
-    let link_line = Memo::new(move |_| ctl.view.read().line);
+    let level = Memo::new(move |_| state.read().min_level);
+    let query = Memo::new(move |_| state.read().query.clone());
+    let link_line = Memo::new(move |_| state.read().line);
     let visible = {
         let log = log.clone();
         Memo::new(move |_| logview::visible_lines(&log, level.get()))
@@ -149,6 +153,7 @@ fn LogBody(log: Arc<Log>) -> impl IntoView {
     let copied = RwSignal::new(false);
     let full = log.clone();
     let log_rows = log.clone();
+    let (lens_level, lens_search, lens_lines) = (lens.clone(), lens.clone(), lens);
 
     let note = log.note.clone();
     view! {
@@ -160,10 +165,10 @@ fn LogBody(log: Arc<Log>) -> impl IntoView {
                     aria-label="Minimum level"
                     data-testid="log-level"
                     on:change=move |e| {
-                        let v = event_target_value(&e);
-                        ctl.update(|view| {
-                            view.log_level = if v == "debug" { String::new() } else { v };
-                            view.line = None;
+                        let min_level = logview::parse_level(&event_target_value(&e));
+                        lens_level.update(move |s| {
+                            s.min_level = min_level;
+                            s.line = None;
                         });
                         current.set(0);
                     }
@@ -197,7 +202,7 @@ fn LogBody(log: Arc<Log>) -> impl IntoView {
                     prop:value=move || query.get()
                     on:input=move |e| {
                         let q = event_target_value(&e);
-                        ctl.update(|v| v.log_query = q);
+                        lens_search.update(move |s| s.query = q);
                         current.set(0);
                     }
                     on:keydown=move |e| {
@@ -248,6 +253,7 @@ fn LogBody(log: Arc<Log>) -> impl IntoView {
                             .map(|(k, &i)| {
                                 let row = w.start + k;
                                 let line = &log_rows.lines[i];
+                                let lens_line = lens_lines.clone();
                                 let n = i + 1;
                                 let ranges: Vec<Range<usize>> = marks.get(&row).map(|v| v.iter().map(|(_, r)| r.clone()).collect()).unwrap_or_default();
                                 let current_range = marks.get(&row).and_then(|v| v.iter().find(|(m, _)| *m == cur).map(|(_, r)| r.clone()));
@@ -274,13 +280,11 @@ fn LogBody(log: Arc<Log>) -> impl IntoView {
                                             class="logv__num"
                                             title="Link to this line (copied)"
                                             on:click=move |_| {
-                                                let mut v = ctl.view.get_untracked();
-                                                v.line = Some(n);
                                                 let loc = web_sys::window().map(|w| w.location());
                                                 if let Some((origin, path)) = loc.and_then(|l| Some((l.origin().ok()?, l.pathname().ok()?))) {
-                                                    copy_to_clipboard(&format!("{origin}{path}{}", v.to_query()));
+                                                    copy_to_clipboard(&format!("{origin}{path}{}", (lens_line.link)(n)));
                                                 }
-                                                ctl.set.set(Some(v));
+                                                lens_line.update(move |s| s.line = Some(n));
                                             }
                                         >
                                             {n}

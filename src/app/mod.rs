@@ -3,51 +3,26 @@
 
 pub mod api;
 mod audits;
+mod context;
+mod drawer;
 mod environment;
 mod executions;
 mod explore;
 mod log;
 mod run;
 mod table_view;
+mod url_state;
 mod widgets;
 
 use crate::core::format::TimeMode;
-use crate::core::model::Time;
 use api::Api;
-use chrono::{TimeZone, Utc};
+use context::{now, Clock, TimeCtx};
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
 use std::time::Duration;
-
-/// The current time, from the browser; passed to the core, never read there.
-pub fn now() -> Time {
-    Utc.timestamp_millis_opt(js_sys::Date::now() as i64)
-        .single()
-        .unwrap_or_default()
-}
-
-/// A clock signal that ticks every 30 s, so relative times ("4 minutes ago") stay true.
-#[derive(Clone, Copy)]
-pub struct Clock(pub ReadSignal<Time>);
-
-/// Whether times are shown in UTC or local time; remembered in local storage.
-#[derive(Clone, Copy)]
-pub struct TimeCtx(pub RwSignal<TimeMode>);
-
-const TIME_MODE_KEY: &str = "runlens.time";
-
-/// The browser's offset from UTC at `t`, in seconds east (daylight saving included).
-pub fn local_offset(t: Time) -> i32 {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
-    -(d.get_timezone_offset() * 60.0) as i32
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
 
 const SESSION_API_KEY: &str = "runlens.api";
 const SESSION_DBT_KEY: &str = "runlens.dbt";
@@ -131,18 +106,9 @@ fn Shell(api: Api) -> impl IntoView {
     let (clock, set_clock) = signal(now());
     set_interval(move || set_clock.set(now()), Duration::from_secs(30));
     provide_context(Clock(clock));
-    let saved = local_storage()
-        .and_then(|s| s.get_item(TIME_MODE_KEY).ok().flatten())
-        .map(|v| TimeMode::parse(&v))
-        .unwrap_or_default();
-    let time_mode = RwSignal::new(saved);
+    let time_mode = RwSignal::new(context::saved_time_mode());
     provide_context(TimeCtx(time_mode));
-    let set_mode = move |m: TimeMode| {
-        time_mode.set(m);
-        if let Some(s) = local_storage() {
-            let _ = s.set_item(TIME_MODE_KEY, m.key());
-        }
-    };
+    let set_mode = move |m: TimeMode| context::set_time_mode(TimeCtx(time_mode), m);
     view! {
         <Router>
             <header class="topbar">

@@ -2,10 +2,11 @@
 
 use super::api::Api;
 use super::audits::AuditsTab;
+use super::context::Clock;
 use super::executions::ExecutionsTab;
 use super::explore::ExploreTab;
+use super::url_state::{replace_opts, ViewCtl};
 use super::widgets::{show_result, NotFound, StatusBadge, Timestamp, Zone};
-use super::Clock;
 use crate::core::changes::{self, ChangeSummary};
 use crate::core::format;
 use crate::core::health::{self, RunHealth};
@@ -13,47 +14,7 @@ use crate::core::model::{Run, Status};
 use crate::core::route::{self, RunTab, RunView};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use leptos_router::NavigateOptions;
 use std::sync::Arc;
-
-/// Child components ask for a new view by writing here; the page turns it into a URL.
-#[derive(Clone, Copy)]
-pub struct ViewCtl {
-    pub view: Memo<RunView>,
-    pub set: WriteSignal<Option<RunView>>,
-}
-
-impl ViewCtl {
-    pub fn update(&self, f: impl FnOnce(&mut RunView)) {
-        let mut v = self.view.get_untracked();
-        f(&mut v);
-        self.set.set(Some(v));
-    }
-
-    /// Escape closes a drawer: while `is_open`, the key applies `close`
-    /// (and drops the log line link). Removed with the calling component.
-    pub fn close_on_escape(self, is_open: fn(&RunView) -> bool, close: fn(&mut RunView)) {
-        let handle = window_event_listener(leptos::ev::keydown, move |e| {
-            if e.key() == "Escape" && self.view.with_untracked(is_open) {
-                self.update(|v| {
-                    close(v);
-                    v.line = None;
-                });
-            }
-        });
-        on_cleanup(move || handle.remove());
-    }
-}
-
-/// Navigation options for a change of view state: replace the history
-/// entry, keep the scroll position.
-pub fn replace_opts() -> NavigateOptions {
-    NavigateOptions {
-        replace: true,
-        scroll: false,
-        ..Default::default()
-    }
-}
 
 #[component]
 pub fn RunPage() -> impl IntoView {
@@ -129,7 +90,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
             let mut v = ctl.view.get();
             v.detail = None;
             v.audit = None;
-            v.line = None;
+            v.log.line = None;
             format!("{}{}", route::run(&env, &id), v.to_query())
         }
     };

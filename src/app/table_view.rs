@@ -4,8 +4,9 @@
 //! hands the table memos of it and a way to change it.
 
 use super::widgets::Zone;
+use crate::core::columns::Column as CoreColumn;
 use crate::core::model::Status;
-use crate::core::table::TableQuery;
+use crate::core::table::{SortKey, TableQuery};
 use crate::core::virtual_list;
 use leptos::ev;
 use leptos::html::{Div, Input};
@@ -19,9 +20,11 @@ const OVERSCAN: usize = 10;
 pub type RowFn = Arc<dyn Fn(usize) -> AnyView + Send + Sync>;
 pub type UpdateFn = Arc<dyn Fn(Box<dyn FnOnce(&mut TableQuery)>) + Send + Sync>;
 
+/// A column as the table draws it: the core's typed definition with its
+/// sort reduced to the URL key the header toggles.
 pub struct Column {
-    /// Sort key (`TableRow::compare`), or "" for a column that does not sort.
-    pub key: &'static str,
+    /// Sort key, or `None` for a column that does not sort.
+    pub key: Option<&'static str>,
     pub label: &'static str,
     /// CSS class of the `<col>` (its width).
     pub class: &'static str,
@@ -30,21 +33,17 @@ pub struct Column {
     pub numeric: bool,
 }
 
-/// A column: sort key ("" for none), header, `<col>` class, zone tag, numeric.
-pub const fn col(
-    key: &'static str,
-    label: &'static str,
-    class: &'static str,
-    zone: bool,
-    numeric: bool,
-) -> Column {
-    Column {
-        key,
-        label,
-        class,
-        zone,
-        numeric,
-    }
+/// The columns of a table, from its definition in `core::columns`.
+pub fn columns<C: SortKey>(defs: &[CoreColumn<C>]) -> Vec<Column> {
+    defs.iter()
+        .map(|c| Column {
+            key: c.sort_key(),
+            label: c.label,
+            class: c.width,
+            zone: c.zone,
+            numeric: c.numeric,
+        })
+        .collect()
 }
 
 pub struct TableSpec {
@@ -136,10 +135,9 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
     let header = columns
         .into_iter()
         .map(|c| {
-            let key = c.key;
-            if key.is_empty() {
+            let Some(key) = c.key else {
                 return view! { <th>{c.label}</th> }.into_any();
-            }
+            };
             let sort_state = move || {
                 q.read()
                     .sort

@@ -1,7 +1,7 @@
 //! Small shared pieces: status badges, timestamps, loading and error states.
 
 use super::api::ApiError;
-use super::{local_offset, TimeCtx};
+use super::context::{local_offset, now, TimeCtx};
 use crate::core::format::{self, TimeMode};
 use crate::core::model::{Status, Time};
 use leptos::prelude::*;
@@ -48,7 +48,7 @@ pub fn Zone(#[prop(optional)] at: Option<Time>) -> impl IntoView {
     let TimeCtx(mode) = expect_context::<TimeCtx>();
     let label = move || {
         let m = mode.get();
-        let t = at.unwrap_or_else(super::now);
+        let t = at.unwrap_or_else(now);
         format::zone_label(m, offset_for(m, t))
     };
     view! { <span class="zone" data-testid="zone">{label}</span> }

@@ -6,6 +6,14 @@ use chrono::Duration;
 
 /// "450 ms", "20 s", "2 min 5 s", "1 h 3 min", "3 d 4 h".
 ///
+/// The time from `start` to `end`, when both are known and `end` is not
+/// before `start` (a clock skew or a bad row is shown as no duration, never
+/// as a negative one).
+pub fn span(start: Option<Time>, end: Option<Time>) -> Option<Duration> {
+    let (s, e) = (start?, end?);
+    (e >= s).then(|| e - s)
+}
+
 /// Two units at most; the smaller one is dropped when it is zero.
 /// Seconds are whole (rounded down) from one second upwards.
 pub fn human_duration(d: Duration) -> String {
@@ -140,6 +148,17 @@ pub fn cost(c: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn span_is_never_negative() {
+        let t = |x: &str| crate::core::decode::parse_time("t", x).unwrap();
+        let (a, b) = (t("2026-11-25T02:00:00Z"), t("2026-11-25T03:03:00Z"));
+        assert_eq!(span(Some(a), Some(b)), Some(Duration::minutes(63)));
+        // Regression: the audit drawer showed "-1 h 3 min" for end < start.
+        assert_eq!(span(Some(b), Some(a)), None);
+        assert_eq!(span(Some(a), None), None);
+        assert_eq!(span(None, Some(b)), None);
+    }
     use crate::core::decode::parse_time;
 
     fn t(s: &str) -> Time {

@@ -28,6 +28,53 @@ pub fn visible_lines(log: &Log, min: LogLevel) -> Vec<usize> {
         .collect()
 }
 
+/// The open log's state, kept by the page that shows the log (in its URL:
+/// `lvl`, `lq`, `line`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogState {
+    /// Lines below this level are hidden.
+    pub min_level: LogLevel,
+    /// The search text.
+    pub query: String,
+    /// The linked line (1-based), highlighted and scrolled to.
+    pub line: Option<usize>,
+}
+
+impl Default for LogState {
+    fn default() -> LogState {
+        LogState {
+            min_level: LogLevel::Debug,
+            query: String::new(),
+            line: None,
+        }
+    }
+}
+
+impl LogState {
+    /// Reads `lvl`, `lq` and `line`.
+    pub fn from_query(get: &impl Fn(&str) -> Option<String>) -> LogState {
+        LogState {
+            min_level: get("lvl")
+                .map(|l| parse_level(&l))
+                .unwrap_or(LogLevel::Debug),
+            query: get("lq").unwrap_or_default(),
+            line: get("line").and_then(|l| parse_line(&l)),
+        }
+    }
+    /// Appends `lvl`, `lq` and `line` where they differ from the default.
+    pub fn to_query(&self, out: &mut Vec<(String, String)>) {
+        if self.min_level != LogLevel::Debug {
+            out.push(("lvl".into(), self.min_level.label().to_lowercase()));
+        }
+        if !self.query.is_empty() {
+            out.push(("lq".into(), self.query.clone()));
+        }
+        if let Some(l) = self.line {
+            out.push(("line".into(), l.to_string()));
+        }
+    }
+}
+
 pub fn parse_level(s: &str) -> LogLevel {
     LogLevel::from_wire(s).unwrap_or(LogLevel::Debug)
 }

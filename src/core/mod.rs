@@ -6,6 +6,7 @@
 //! argument); `tests/core_is_pure.rs` checks both.
 
 pub mod changes;
+pub mod columns;
 pub mod cron;
 pub mod dbt;
 pub mod decode;

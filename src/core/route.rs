@@ -1,7 +1,9 @@
 //! The app's URLs: paths of every page and the state the run page keeps in
-//! its query string. The Leptos route table (`app::routes`) matches these
-//! same paths; every link in the app is built here.
+//! its query string. The Leptos route table (`Routes` in `app::Shell`,
+//! src/app/mod.rs) matches these same paths; every link in the app is built here.
 
+use super::columns::ActivityFilter;
+use super::logview::LogState;
 use super::model::Execution;
 use super::table::{Sort, TableQuery};
 
@@ -147,27 +149,38 @@ pub struct RunView {
     pub blocking_only: bool,
     pub audit: Option<String>,
     /// The open log: `lvl` (minimum level), `lq` (search), `line` (1-based line link).
-    pub log_level: String,
-    pub log_query: String,
-    pub line: Option<usize>,
+    pub log: LogState,
 }
 
 /// The `exec=` key of each execution: its model name, or
-/// `model@<interval start>` when the model ran for several intervals.
+/// `model@<interval start>` when the model ran for several intervals; when
+/// that still repeats (no interval, or the same interval twice), the second
+/// and later ones get `#2`, `#3`… so every execution has its own key.
 pub fn exec_keys(execs: &[Execution]) -> Vec<String> {
-    let mut count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    use std::collections::HashMap;
+    let mut count: HashMap<&str, usize> = HashMap::new();
     for e in execs {
         *count.entry(e.model.as_str()).or_default() += 1;
     }
+    let mut seen: HashMap<String, usize> = HashMap::new();
     execs
         .iter()
-        .map(|e| match (count[e.model.as_str()] > 1, e.interval_start) {
-            (true, Some(t)) => format!(
-                "{}@{}",
-                e.model,
-                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            ),
-            _ => e.model.clone(),
+        .map(|e| {
+            let base = match (count[e.model.as_str()] > 1, e.interval_start) {
+                (true, Some(t)) => format!(
+                    "{}@{}",
+                    e.model,
+                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+                _ => e.model.clone(),
+            };
+            let n = seen.entry(base.clone()).or_default();
+            *n += 1;
+            if *n == 1 {
+                base
+            } else {
+                format!("{base}#{n}")
+            }
         })
         .collect()
 }
@@ -232,9 +245,7 @@ impl RunView {
             audits: table_from(&get, "a"),
             blocking_only: get("blocking").is_some_and(|b| b == "1"),
             audit: get("audit").filter(|s| !s.is_empty()),
-            log_level: get("lvl").unwrap_or_default(),
-            log_query: get("lq").unwrap_or_default(),
-            line: get("line").and_then(|l| super::logview::parse_line(&l)),
+            log: LogState::from_query(&get),
         }
     }
 
@@ -267,14 +278,7 @@ impl RunView {
         if let Some(a) = &self.audit {
             pairs.push(("audit".to_string(), a.clone()));
         }
-        for (k, v) in [("lvl", &self.log_level), ("lq", &self.log_query)] {
-            if !v.is_empty() {
-                pairs.push((k.to_string(), v.clone()));
-            }
-        }
-        if let Some(l) = self.line {
-            pairs.push(("line".to_string(), l.to_string()));
-        }
+        self.log.to_query(&mut pairs);
         query_string(&pairs)
     }
 
@@ -286,7 +290,10 @@ impl RunView {
             model: Some(model.to_string()),
             detail: None,
             audit: None,
-            line: None,
+            log: LogState {
+                line: None,
+                ..self.log.clone()
+            },
             ..self.clone()
         }
     }
@@ -297,8 +304,7 @@ impl RunView {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct EnvView {
     pub activity: TableQuery,
-    /// "" (both), "run" or "plan".
-    pub kind: String,
+    pub kind: ActivityFilter,
 }
 
 impl EnvView {
@@ -306,15 +312,15 @@ impl EnvView {
         EnvView {
             activity: table_from(&get, ""),
             kind: get("kind")
-                .filter(|k| k == "run" || k == "plan")
+                .map(|k| ActivityFilter::parse(&k))
                 .unwrap_or_default(),
         }
     }
     pub fn to_query(&self) -> String {
         let mut pairs = Vec::new();
         table_to(&self.activity, "", &mut pairs);
-        if !self.kind.is_empty() {
-            pairs.push(("kind".to_string(), self.kind.clone()));
+        if self.kind != ActivityFilter::All {
+            pairs.push(("kind".to_string(), self.kind.key().to_string()));
         }
         query_string(&pairs)
     }
@@ -349,6 +355,7 @@ pub fn encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::model::LogLevel;
     use std::collections::HashMap;
 
     #[test]
@@ -426,9 +433,11 @@ mod tests {
             },
             blocking_only: true,
             audit: Some(audit_key("staging.stg_orders", "unique_values(order_id)")),
-            log_level: "warn".into(),
-            log_query: "spill".into(),
-            line: Some(120),
+            log: LogState {
+                min_level: LogLevel::Warn,
+                query: "spill".into(),
+                line: Some(120),
+            },
             ..Default::default()
         };
         let q = v.to_query();
@@ -461,7 +470,7 @@ mod tests {
                 statuses: vec!["failed".into()],
                 sort: Sort::parse("-duration"),
             },
-            kind: "run".into(),
+            kind: ActivityFilter::Runs,
         };
         assert_eq!(
             v.to_query(),
@@ -480,7 +489,7 @@ mod tests {
         );
         assert_eq!(
             EnvView::from_query(|k| (k == "kind").then(|| "bogus".to_string())).kind,
-            ""
+            ActivityFilter::All
         );
     }
 
@@ -506,6 +515,37 @@ mod tests {
         assert_eq!(find_exec(&run.executions, &keys, "a"), Some(1)); // the failed one
         assert_eq!(find_exec(&run.executions, &keys, "b"), Some(2));
         assert_eq!(find_exec(&run.executions, &keys, "zzz"), None);
+    }
+
+    #[test]
+    fn executions_without_or_with_the_same_interval_get_their_own_keys() {
+        use crate::core::decode::decode_run;
+        // Regression: both rows used to share the key "a", so the second
+        // row's "View log" opened the first one's log.
+        let run = decode_run(
+            r#"{"id":"0123456789abcdef0123456789abcdef","environment":"prod","status":"failed","start":"2026-11-20T00:00:00Z",
+            "executions":[{"model":"a","status":"complete","log_id":"first"},
+                          {"model":"a","status":"failed","log_id":"second"},
+                          {"model":"b","status":"complete","interval_start":"2026-11-20T00:00:00Z","log_id":"b1"},
+                          {"model":"b","status":"failed","interval_start":"2026-11-20T00:00:00Z","log_id":"b2"}]}"#,
+        )
+        .unwrap();
+        let keys = exec_keys(&run.executions);
+        assert_eq!(
+            keys,
+            [
+                "a",
+                "a#2",
+                "b@2026-11-20T00:00:00Z",
+                "b@2026-11-20T00:00:00Z#2"
+            ]
+        );
+        let log_of = |key: &str| {
+            find_exec(&run.executions, &keys, key).and_then(|i| run.executions[i].log_id.clone())
+        };
+        assert_eq!(log_of("a").as_deref(), Some("first"));
+        assert_eq!(log_of("a#2").as_deref(), Some("second"));
+        assert_eq!(log_of("b@2026-11-20T00:00:00Z#2").as_deref(), Some("b2"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! order. The lower-cased search text of every row is built once
 //! ([`SearchIndex`]) so that each keystroke is a scan of prepared strings.
 
-use super::model::{Activity, Audit, Execution, Status, Time};
+use super::model::Status;
 use std::cmp::Ordering;
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -72,16 +72,29 @@ impl TableQuery {
     }
 }
 
+/// A column a table can sort by, named in the URL by its key
+/// (`sort=-duration`). Implemented by the column enums of `core::columns`.
+pub trait SortKey: Copy + Eq + Sized + 'static {
+    const ALL: &'static [Self];
+    fn key(self) -> &'static str;
+    /// The column a URL key names; unknown keys name none (the table stays unsorted).
+    fn parse(key: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.key() == key)
+    }
+}
+
 /// A row a table can filter and sort.
 pub trait TableRow {
+    /// The table's sortable columns.
+    type Column: SortKey;
     fn status(&self) -> &Status;
     /// Text the filter box searches.
     fn search_text(&self) -> String;
-    /// Compare two rows on a column key; unknown keys compare equal.
-    fn compare(&self, other: &Self, column: &str) -> Ordering;
+    /// Compare two rows on a column.
+    fn compare(&self, other: &Self, column: Self::Column) -> Ordering;
     /// Whether the row has no value in a column; such rows sort last in
     /// both directions.
-    fn missing(&self, column: &str) -> bool;
+    fn missing(&self, column: Self::Column) -> bool;
     /// Final tie-breaker so that every order is total and repeatable.
     fn name(&self) -> &str;
 }
@@ -129,13 +142,16 @@ pub fn query_with<R: TableRow>(
                 && matches_text(index.0.get(i).map_or("", String::as_str), &terms)
         })
         .collect();
-    if let Some(sort) = &q.sort {
-        let col = sort.column.as_str();
+    let sort = q
+        .sort
+        .as_ref()
+        .and_then(|s| R::Column::parse(&s.column).map(|c| (c, s.desc)));
+    if let Some((col, desc)) = sort {
         out.sort_by(|&a, &b| {
             let ord = match (rows[a].missing(col), rows[b].missing(col)) {
                 (false, true) => Ordering::Less,
                 (true, false) => Ordering::Greater,
-                _ if sort.desc => rows[a].compare(&rows[b], col).reverse(),
+                _ if desc => rows[a].compare(&rows[b], col).reverse(),
                 _ => rows[a].compare(&rows[b], col),
             };
             ord.then_with(|| rows[a].name().cmp(rows[b].name()))
@@ -183,136 +199,11 @@ pub fn status_counts_with<R: TableRow>(
     present
 }
 
-/// `None` sorts after every value, whichever the direction of the sort.
-fn cmp_opt<T: Ord>(a: &Option<T>, b: &Option<T>) -> Ordering {
-    match (a, b) {
-        (Some(x), Some(y)) => x.cmp(y),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    }
-}
-
-fn cmp_time(a: Option<Time>, b: Option<Time>) -> Ordering {
-    cmp_opt(&a, &b)
-}
-
-impl TableRow for Execution {
-    fn status(&self) -> &Status {
-        &self.status
-    }
-    fn search_text(&self) -> String {
-        match &self.error {
-            Some(e) => format!("{}\n{}", self.model, e),
-            None => self.model.clone(),
-        }
-    }
-    fn compare(&self, o: &Self, column: &str) -> Ordering {
-        match column {
-            "model" => self.model.cmp(&o.model),
-            "status" => self.status.cmp(&o.status),
-            "duration" => cmp_opt(&self.duration, &o.duration),
-            "start" => cmp_time(self.start, o.start),
-            "end" => cmp_time(self.end, o.end),
-            "interval_start" => cmp_time(self.interval_start, o.interval_start),
-            "interval_end" => cmp_time(self.interval_end, o.interval_end),
-            "error" => cmp_opt(&self.error, &o.error),
-            _ => Ordering::Equal,
-        }
-    }
-    fn missing(&self, column: &str) -> bool {
-        match column {
-            "duration" => self.duration.is_none(),
-            "start" => self.start.is_none(),
-            "end" => self.end.is_none(),
-            "interval_start" => self.interval_start.is_none(),
-            "interval_end" => self.interval_end.is_none(),
-            "error" => self.error.is_none(),
-            _ => false,
-        }
-    }
-    fn name(&self) -> &str {
-        &self.model
-    }
-}
-
-impl TableRow for Audit {
-    fn status(&self) -> &Status {
-        &self.status
-    }
-    fn search_text(&self) -> String {
-        format!(
-            "{}\n{}\n{}",
-            self.name,
-            self.model,
-            self.error.as_deref().unwrap_or("")
-        )
-    }
-    fn compare(&self, o: &Self, column: &str) -> Ordering {
-        match column {
-            "name" => self.name.cmp(&o.name),
-            "model" => self.model.cmp(&o.model),
-            "status" => self.status.cmp(&o.status),
-            "blocking" => o.blocking.cmp(&self.blocking),
-            "failing_rows" => cmp_opt(&self.failing_rows, &o.failing_rows),
-            "start" => cmp_time(self.start, o.start),
-            "end" => cmp_time(self.end, o.end),
-            "interval_start" => cmp_time(self.interval_start, o.interval_start),
-            "interval_end" => cmp_time(self.interval_end, o.interval_end),
-            _ => Ordering::Equal,
-        }
-    }
-    fn missing(&self, column: &str) -> bool {
-        match column {
-            "failing_rows" => self.failing_rows.is_none(),
-            "start" => self.start.is_none(),
-            "end" => self.end.is_none(),
-            "interval_start" => self.interval_start.is_none(),
-            "interval_end" => self.interval_end.is_none(),
-            _ => false,
-        }
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl TableRow for Activity {
-    fn status(&self) -> &Status {
-        &self.status
-    }
-    fn search_text(&self) -> String {
-        format!("{} {} {}", self.id, self.kind.label(), self.status.label())
-    }
-    fn compare(&self, o: &Self, column: &str) -> Ordering {
-        match column {
-            "kind" => self.kind.label().cmp(o.kind.label()),
-            "status" => self.status.cmp(&o.status),
-            "cost" => self.cost.unwrap_or(0.0).total_cmp(&o.cost.unwrap_or(0.0)),
-            "duration" => cmp_opt(&self.duration, &o.duration),
-            "start" => self.start.cmp(&o.start),
-            "end" => cmp_time(self.end, o.end),
-            "id" => self.id.cmp(&o.id),
-            _ => Ordering::Equal,
-        }
-    }
-    fn missing(&self, column: &str) -> bool {
-        match column {
-            "cost" => self.cost.is_none(),
-            "duration" => self.duration.is_none(),
-            "end" => self.end.is_none(),
-            _ => false,
-        }
-    }
-    fn name(&self) -> &str {
-        self.id.as_str()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::decode::parse_time;
+    use crate::core::model::{Audit, Execution, Time};
     use chrono::Duration;
 
     fn exec(

@@ -1,0 +1,50 @@
+//! What every page shares through Leptos context: the clock and the
+//! UTC / local choice. Pages and widgets import this; it imports no page.
+
+use crate::core::format::TimeMode;
+use crate::core::model::Time;
+use chrono::{TimeZone, Utc};
+use leptos::prelude::*;
+
+/// The current time, from the browser; passed to the core, never read there.
+pub fn now() -> Time {
+    Utc.timestamp_millis_opt(js_sys::Date::now() as i64)
+        .single()
+        .unwrap_or_default()
+}
+
+/// A clock signal that ticks every 30 s, so relative times ("4 minutes ago") stay true.
+#[derive(Clone, Copy)]
+pub struct Clock(pub ReadSignal<Time>);
+
+/// Whether times are shown in UTC or local time; remembered in local storage.
+#[derive(Clone, Copy)]
+pub struct TimeCtx(pub RwSignal<TimeMode>);
+
+const TIME_MODE_KEY: &str = "runlens.time";
+
+/// The browser's offset from UTC at `t`, in seconds east (daylight saving included).
+pub fn local_offset(t: Time) -> i32 {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
+    -(d.get_timezone_offset() * 60.0) as i32
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The remembered time mode (UTC unless the user chose local).
+pub fn saved_time_mode() -> TimeMode {
+    local_storage()
+        .and_then(|s| s.get_item(TIME_MODE_KEY).ok().flatten())
+        .map(|v| TimeMode::parse(&v))
+        .unwrap_or_default()
+}
+
+/// Switches every time in the app to `mode` and remembers it.
+pub fn set_time_mode(ctx: TimeCtx, mode: TimeMode) {
+    ctx.0.set(mode);
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(TIME_MODE_KEY, mode.key());
+    }
+}

@@ -1,0 +1,36 @@
+//! The details drawer shared by Model Executions and Audits: a dialog with a
+//! title, a close button, and Escape to close. It exists only while open, so
+//! its Escape listener does too.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Drawer(
+    /// The dialog's accessible name ("Execution details").
+    label: &'static str,
+    /// `data-testid` of the dialog.
+    testid: &'static str,
+    /// The heading (a model or audit name).
+    #[prop(into)]
+    title: String,
+    on_close: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let handle = window_event_listener(leptos::ev::keydown, move |e| {
+        if e.key() == "Escape" {
+            on_close.run(());
+        }
+    });
+    on_cleanup(move || handle.remove());
+    view! {
+        <aside class="drawer" role="dialog" aria-label=label data-testid=testid>
+            <div class="drawer__head">
+                <h2 class="mono">{title}</h2>
+                <button class="btn" on:click=move |_| on_close.run(()) aria-label="Close">
+                    "Close ✕"
+                </button>
+            </div>
+            {children()}
+        </aside>
+    }
+}
