@@ -47,6 +47,10 @@ fn references(m: &str, text: &str) -> Vec<Vec<String>> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
+        if !text.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
         let rest = &text[i..];
         let (start, mut path): (usize, Vec<String>) = if rest.starts_with("crate::app::") {
             ("crate::app::".len(), vec![])
@@ -98,7 +102,11 @@ fn app_graph() -> BTreeMap<String, BTreeSet<String>> {
         let text = text.split("#[cfg(test)]").next().unwrap_or("");
         let deps = graph.entry(m.clone()).or_default();
         // A module declares its children (`mod list;`) and so depends on them.
-        let prefix = if m.is_empty() { String::new() } else { format!("{m}::") };
+        let prefix = if m.is_empty() {
+            String::new()
+        } else {
+            format!("{m}::")
+        };
         for child in modules.iter().filter(|c| {
             c.strip_prefix(prefix.as_str())
                 .is_some_and(|rest| !rest.is_empty() && !rest.contains("::"))
@@ -176,7 +184,10 @@ fn the_cycle_finder_finds_a_circle() {
         find_cycle(&graph),
         Some(vec!["audits".into(), "run".into(), "audits".into()])
     );
-    let refs = references("explore::list", "use super::super::url_state::ViewCtl;\nuse super::{canvas::Canvas, Thing};");
+    let refs = references(
+        "explore::list",
+        "use super::super::url_state::ViewCtl;\nuse super::{canvas::Canvas, Thing};",
+    );
     assert_eq!(
         refs,
         vec![

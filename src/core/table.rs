@@ -203,7 +203,7 @@ pub fn status_counts_with<R: TableRow>(
 mod tests {
     use super::*;
     use crate::core::decode::parse_time;
-    use crate::core::model::{Audit, Execution, Time};
+    use crate::core::model::{Audit, Execution};
     use chrono::Duration;
 
     fn exec(
