@@ -1195,4 +1195,147 @@ mod tests {
             vec!["manifest.json is v5; runlens is tested with v8 to v12"]
         );
     }
+
+    #[test]
+    fn fingerprints_change_with_code_and_materialization_only() {
+        let d = read(MANIFEST, RESULTS, None).unwrap();
+        let fp = |m: &str| read(m, RESULTS, None).unwrap().fingerprints;
+        assert_eq!(
+            d.fingerprints.keys().collect::<Vec<_>>(),
+            ["fct", "raw_orders", "stg_orders"]
+        );
+        let with_sum = MANIFEST.replace(
+            r#""resource_type":"model","name":"fct","#,
+            r#""resource_type":"model","name":"fct","checksum":{"name":"sha256","checksum":"abc"},"#,
+        );
+        let base = fp(&with_sum);
+        let edited = fp(&with_sum.replace(r#""checksum":"abc""#, r#""checksum":"abd""#));
+        assert_ne!(base["fct"], edited["fct"]);
+        assert_eq!(base["stg_orders"], edited["stg_orders"]);
+        let view = fp(&with_sum.replace(
+            r#""config":{"materialized":"table"}"#,
+            r#""config":{"materialized":"view"}"#,
+        ));
+        assert_ne!(base["fct"], view["fct"]);
+        let described = fp(&with_sum.replace("Order key", "The order's key"));
+        assert_eq!(base, described, "documentation is not what a model builds");
+    }
+
+    #[test]
+    fn a_mixed_up_pair_of_files_is_refused_naming_the_field() {
+        let other = RESULTS.replace("4b8e5a1c-0000", "5b8e5a1c-0000");
+        assert_eq!(
+            read(MANIFEST, &other, None).unwrap().refusals,
+            vec!["run_results.json: metadata.invocation_id 5b8e5a1c-0000-4000-8000-0123456789ab is not the invocation of manifest.json (4b8e5a1c-0000-4000-8000-0123456789ab): the two files come from different dbt invocations"]
+        );
+        assert!(read(MANIFEST, RESULTS, None).unwrap().refusals.is_empty());
+    }
+
+    const JSON_LOG: &str = concat!(
+        r#"{"data": {}, "info": {"invocation_id": "4b8e5a1c-0000-4000-8000-0123456789ab", "level": "info", "msg": "Running with dbt=1.10.23", "ts": "2026-11-20T10:00:00.5Z"}}"#,
+        "\n",
+        r#"{"data": {"node_info": {"unique_id": "model.p.stg_orders"}}, "info": {"invocation_id": "4b8e5a1c-0000-4000-8000-0123456789ab", "level": "debug", "msg": "On model.p.stg_orders: /* {\"app\": \"dbt\", \"target_name\": \"nightly\"} */ select 1", "ts": "2026-11-20T10:00:03Z"}}"#,
+        "\n",
+        r#"{"data": {"node_info": {"unique_id": "model.p.stg_orders"}}, "info": {"invocation_id": "4b8e5a1c-0000-4000-8000-0123456789ab", "level": "error", "msg": "1 of 5 ERROR creating sql view model stg_orders ... [\u001b[31mERROR\u001b[0m in 1.0s]", "ts": "2026-11-20T10:00:04Z"}}"#,
+        "\n",
+        r#"{"data": {"node_info": {"unique_id": "model.p.stg_orders"}}, "info": {"invocation_id": "99999999-0000-4000-8000-0123456789ab", "level": "info", "msg": "another build", "ts": "2026-11-19T10:00:04Z"}}"#,
+        "\n"
+    );
+
+    #[test]
+    fn a_json_log_gives_each_node_its_own_lines_and_the_run_the_whole() {
+        let mut d = read(MANIFEST, RESULTS, None).unwrap();
+        assert_eq!(attach_log(&mut d, "dbt.log", JSON_LOG), Ok(LogFormat::Json));
+        let stg = &d.logs["dbt:model.p.stg_orders"];
+        assert_eq!(stg.note, None);
+        let got: Vec<(LogLevel, &str)> = stg
+            .lines
+            .iter()
+            .map(|l| (l.level, l.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    LogLevel::Debug,
+                    r#"On model.p.stg_orders: /* {"app": "dbt", "target_name": "nightly"} */ select 1"#
+                ),
+                (
+                    LogLevel::Error,
+                    "1 of 5 ERROR creating sql view model stg_orders ... [ERROR in 1.0s]"
+                ),
+            ]
+        );
+        assert_eq!(
+            d.logs["dbt:seed.p.raw_orders"].note.as_deref(),
+            Some(NO_LOG_LINES_NOTE)
+        );
+        let run_log = d.run_log.as_ref().unwrap();
+        assert_eq!(run_log.lines.len(), 3);
+        assert_eq!(
+            run_log.lines[0].at,
+            Some(parse_time("t", "2026-11-20T10:00:00.5Z").unwrap())
+        );
+        assert_eq!(environment_for(&d, None), "dev", "args.target wins");
+        assert_eq!(target_from_log(run_log).as_deref(), Some("nightly"));
+        assert_eq!(environment_for(&d, Some("prod")), "prod");
+        let other = JSON_LOG.replace("4b8e5a1c-0000", "77777777-0000");
+        assert!(attach_log(&mut d, "logs/dbt.log", &other)
+            .unwrap_err()
+            .starts_with("logs/dbt.log: no line of invocation 4b8e5a1c"));
+    }
+
+    #[test]
+    fn a_text_log_is_matched_by_thread_between_began_and_finished() {
+        let text = "\n\n============================== 23:59:59.000001 | 4b8e5a1c-0000-4000-8000-0123456789ab ==============================\n\
+\u{1b}[0m23:59:59.100000 [info ] [MainThread]: Running with dbt=1.10.23\n\
+\u{1b}[0m23:59:59.200000 [debug] [Thread-1 (]: Began running node model.p.stg_orders\n\
+\u{1b}[0m23:59:59.300000 [debug] [Thread-2 (]: Began running node seed.p.raw_orders\n\
+\u{1b}[0m00:00:01.000000 [debug] [Thread-1 (]: On model.p.stg_orders: select\n\
+  1 as x\n\
+\u{1b}[0m00:00:02.000000 [error] [Thread-1 (]: 1 of 5 ERROR creating sql view model stg_orders\n\
+\u{1b}[0m00:00:02.100000 [debug] [Thread-1 (]: Finished running node model.p.stg_orders\n\
+\u{1b}[0m00:00:02.200000 [info ] [Thread-1 (]: Concurrency: 2 threads\n\
+============================== 01:00:00.000000 | 99999999-0000-4000-8000-0123456789ab ==============================\n\
+\u{1b}[0m01:00:00.100000 [debug] [Thread-1 (]: Began running node model.p.stg_orders\n";
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 19);
+        let (format, inv) = read_log(
+            text,
+            "4b8e5a1c00004000800001234567 89ab"
+                .replace(' ', "")
+                .as_str(),
+            day,
+        );
+        assert_eq!(format, LogFormat::Text);
+        assert_eq!(inv.lines.len(), 7);
+        let stg: Vec<&str> = inv.by_node["model.p.stg_orders"]
+            .iter()
+            .map(|l| l.message.as_str())
+            .collect();
+        assert_eq!(
+            stg,
+            [
+                "Began running node model.p.stg_orders",
+                "On model.p.stg_orders: select\n  1 as x",
+                "1 of 5 ERROR creating sql view model stg_orders",
+                "Finished running node model.p.stg_orders"
+            ]
+        );
+        assert_eq!(inv.by_node["seed.p.raw_orders"].len(), 1);
+        // Midnight passed between the first lines and the error.
+        let err = &inv.by_node["model.p.stg_orders"][2];
+        assert_eq!(
+            (err.level, err.at),
+            (
+                LogLevel::Error,
+                Some(parse_time("t", "2026-11-20T00:00:02Z").unwrap())
+            )
+        );
+        let mut d = read(MANIFEST, RESULTS, None).unwrap();
+        assert_eq!(attach_log(&mut d, "dbt.log", text), Ok(LogFormat::Text));
+        assert_eq!(
+            d.logs["dbt:model.p.stg_orders"].note.as_deref(),
+            Some(TEXT_LOG_NOTE)
+        );
+    }
 }

@@ -71,6 +71,12 @@ test('three ingested dbt builds: activity, chart, changes, the failure with its 
   assert.ok(shown.some((m) => /ERROR creating sql table model main\.fct_orders/.test(m)), shown.join('\n'));
   assert.equal(await page.$$eval('[data-testid=log-note]', (n) => n.length), 0, 'a real log: no note about artifacts');
   await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid=exec-drawer]', { state: 'detached' });
+
+  // The whole invocation's log, on the run.
+  await page.click('[data-testid=run-log-toggle]');
+  await page.waitForSelector('[data-testid=run-log] .logv__row');
+  assert.match(await page.textContent('[data-testid=run-log] .logv__row .logv__msg'), /^Running with dbt=1\.10/);
 
   // Previous from run 3 is run 2; run 1 has no previous run.
   await page.click('a.run-nav__prev');
