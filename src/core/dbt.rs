@@ -804,8 +804,7 @@ pub fn read_log(
     // Text: "============================== 22:07:49.589957 | <invocation id> =====…"
     // opens an invocation; a line is "HH:MM:SS.micro [level] [thread]: message",
     // continuation lines (SQL, tracebacks) have no prefix.
-    let hint = day;
-    let mut day = hint;
+    let mut current_day = day;
     let mut last_clock: Option<chrono::NaiveTime> = None;
     let mut inside = false;
     let mut current: HashMap<String, String> = HashMap::new();
@@ -816,11 +815,11 @@ pub fn read_log(
             let head = line.trim_matches(|c| c == '=' || c == ' ');
             let (when, id) = head.split_once(" | ").unwrap_or(("", ""));
             inside = hex_of(id.trim()) == want;
-            day = when
+            current_day = when
                 .split_whitespace()
                 .next()
                 .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .or(hint);
+                .or(day);
             last_clock = None;
             current.clear();
             last_node = None;
@@ -854,11 +853,12 @@ pub fn read_log(
             }
         }
         // The clock going back by more than 12 hours is midnight passing.
-        if last_clock.is_some_and(|l| clock + Duration::hours(12) < l) {
-            day = day.and_then(|d| d.succ_opt());
+        let secs = |t: chrono::NaiveTime| chrono::Timelike::num_seconds_from_midnight(&t);
+        if last_clock.is_some_and(|l| secs(clock) + 12 * 3600 < secs(l)) {
+            current_day = current_day.and_then(|d| d.succ_opt());
         }
         last_clock = Some(clock);
-        let at = day.map(|d| d.and_time(clock).and_utc());
+        let at = current_day.map(|d| d.and_time(clock).and_utc());
         let l = LogLine { at, level, message };
         if let Some(n) = &node {
             out.by_node.entry(n.clone()).or_default().push(l.clone());
@@ -1316,7 +1316,7 @@ mod tests {
             stg,
             [
                 "Began running node model.p.stg_orders",
-                "On model.p.stg_orders: select\n  1 as x",
+                "On model.p.stg_orders: select\n1 as x",
                 "1 of 5 ERROR creating sql view model stg_orders",
                 "Finished running node model.p.stg_orders"
             ]
