@@ -1,4 +1,4 @@
-//! A Run API store in a directory (host only): reads for the pure writer
+//! A Run API store in a directory (host tools only; never called by the app): reads for the pure writer
 //! [`crate::core::store::plan`], a lock file that serialises ingests, and
 //! atomic writes (temporary file, `fsync`, rename), so a reader never sees
 //! half a file and an interrupted ingest leaves every file whole.
