@@ -575,14 +575,15 @@ fn ActivityTable(
             Ok::<_, super::api::ApiError>(pages)
         }
     });
+    // Memos: the table is rebuilt only when pages arrive, not when the
+    // (empty) resource first settles.
+    let pages = Memo::new(move |_| older.get().and_then(Result::ok).unwrap_or_default());
+    let failed = Memo::new(move |_| older.get().and_then(|r| r.err()).map(|e| e.to_string()));
     view! {
         <h2 class="section-title">"Recent Activity"</h2>
         {move || {
-            let (pages, error) = match older.get() {
-                Some(Ok(p)) => (p, None),
-                Some(Err(e)) => (Vec::new(), Some(e.to_string())),
-                None => (Vec::new(), None),
-            };
+            let pages = pages.get();
+            let error = failed.get();
             let merged = Arc::new(paging::merge(&activity, &pages));
             let next = paging::next_older(&merged, &requested.get_untracked()).cloned();
             view! {
