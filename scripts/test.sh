@@ -26,5 +26,14 @@ rm -f tests/dbt/shop/target/run_results.json
 grep -E "Done\. PASS=" tests/dbt/dbt-build.log || { cat tests/dbt/dbt-build.log; exit 1; }
 test -s tests/dbt/shop/target/run_results.json
 
+step "three real dbt builds with changes in between (tests/dbt/history), ingested into a store"
+rm -rf tests/dbt/history/out tests/dbt/history/store
+tests/dbt/history/build.sh "$PWD/tests/dbt/history/out" "$PWD/tests/dbt/.venv/bin/dbt"
+RUNLENS_HISTORY_FIXTURES="$PWD/tests/dbt/history/out" cargo test --locked --test ingest_dbt
+for n in 1 2 3; do
+  cargo run --quiet --locked --release --bin runlens-ingest -- dbt tests/dbt/history/out/build$n \
+    --store tests/dbt/history/store --log tests/dbt/history/out/dbt.log
+done
+
 step "browser tests (headless Chromium)"
 node --test --test-reporter=spec tests/browser/*.test.mjs

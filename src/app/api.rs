@@ -167,6 +167,46 @@ impl Api {
         decode::decode_activity(&text).map_err(ApiError::Decode)
     }
 
+    /// One month page of a paged activity (`YYYY-MM`, see docs/api.md).
+    pub async fn activity_month(
+        &self,
+        env: &str,
+        month: &str,
+    ) -> Result<EnvironmentActivity, ApiError> {
+        let text = self
+            .get_text(&format!(
+                "environments/{}/activity/{}.json",
+                encode(env),
+                encode(month)
+            ))
+            .await?;
+        decode::decode_activity(&text).map_err(ApiError::Decode)
+    }
+
+    /// The activity the environment page shows: the newest page, plus the
+    /// month pages its chart window (`days` before the newest activity or
+    /// `now`) reaches into; nothing older.
+    pub async fn recent_activity(
+        &self,
+        env: &str,
+        now: crate::core::model::Time,
+        days: i64,
+    ) -> Result<EnvironmentActivity, ApiError> {
+        use crate::core::paging;
+        let first = self.activity(env).await?;
+        let newest = first.activity.iter().map(|a| a.start).max().unwrap_or(now);
+        let since = newest.min(now) - chrono::Duration::days(days + 1);
+        let mut pages = Vec::new();
+        for m in paging::months_to_cover(&first, since) {
+            match self.activity_month(env, &m).await {
+                Ok(p) => pages.push(p),
+                Err(ApiError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(paging::merge(&first, &pages))
+    }
+
     pub async fn run(&self, env: &str, run_id: &str) -> Result<Run, ApiError> {
         if let Some(d) = self.dbt_run().await? {
             return if d.run.environment == env && d.run.id.as_str() == run_id {

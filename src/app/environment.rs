@@ -10,6 +10,7 @@ use crate::core::columns::{ActivityFilter, ACTIVITY_COLUMNS};
 use crate::core::format;
 use crate::core::model::{Activity, ActivityKind, EnvKind, Environment, Run, Time};
 use crate::core::overview::{self, Day, EnvDiff, Freshness};
+use crate::core::paging;
 use crate::core::route::{self, EnvView, RunTab, RunView};
 use crate::core::table::{self, SearchIndex};
 use leptos::html::Div;
@@ -96,10 +97,16 @@ pub fn EnvironmentPage() -> impl IntoView {
         let api = api2.clone();
         async move { api.environments().await }
     });
+    let Clock(clock) = expect_context::<Clock>();
     let activity = LocalResource::new(move || {
         let api = api.clone();
         let env = env.get();
-        async move { api.activity(&env).await.map(Arc::new) }
+        let now = clock.get_untracked();
+        async move {
+            api.recent_activity(&env, now, DAYS as i64)
+                .await
+                .map(Arc::new)
+        }
     });
     let retry = Callback::new(move |_| activity.refetch());
     let navigate = use_navigate();
@@ -550,8 +557,59 @@ fn DiffView(d: EnvDiff, env: String, run: Arc<Run>) -> impl IntoView {
     }
 }
 
+/// Recent Activity: what the page read, and older months on request (a
+/// paged store; see `core::paging`).
 #[component]
 fn ActivityTable(
+    env: String,
+    activity: Arc<crate::core::model::EnvironmentActivity>,
+) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let requested = RwSignal::new(Vec::<String>::new());
+    let env_l = env.clone();
+    let older = LocalResource::new(move || {
+        let (api, env, months) = (api.clone(), env_l.clone(), requested.get());
+        async move {
+            let mut pages = Vec::new();
+            for m in months {
+                pages.push(api.activity_month(&env, &m).await?);
+            }
+            Ok::<_, super::api::ApiError>(pages)
+        }
+    });
+    // Memos: the table is rebuilt only when pages arrive, not when the
+    // (empty) resource first settles.
+    let pages = Memo::new(move |_| older.get().and_then(Result::ok).unwrap_or_default());
+    let failed = Memo::new(move |_| older.get().and_then(|r| r.err()).map(|e| e.to_string()));
+    view! {
+        <h2 class="section-title">"Recent Activity"</h2>
+        {move || {
+            let pages = pages.get();
+            let error = failed.get();
+            let merged = Arc::new(paging::merge(&activity, &pages));
+            let next = paging::next_older(&merged, &requested.get_untracked()).cloned();
+            view! {
+                <ActivityRows env=env.clone() activity=merged />
+                {error.map(|e| view! { <p class="warning" role="note">{format!("Older activity could not be read: {e}")}</p> })}
+                {next.map(|m| {
+                    let month = m.month.clone();
+                    view! {
+                        <button
+                            class="btn load-older"
+                            data-testid="load-older"
+                            on:click=move |_| requested.update(|v| v.push(month.clone()))
+                        >
+                            {format!("Load older activity: {} ({})", paging::month_label(&m.month), m.count)}
+                        </button>
+                    }
+                })}
+            }
+        }}
+    }
+}
+
+#[component]
+fn ActivityRows(
     env: String,
     activity: Arc<crate::core::model::EnvironmentActivity>,
 ) -> impl IntoView {
@@ -644,8 +702,5 @@ fn ActivityTable(
             </div>
         }
     });
-    view! {
-        <h2 class="section-title">"Recent Activity"</h2>
-        <DataTable spec=spec extra=extra />
-    }
+    view! { <DataTable spec=spec extra=extra /> }
 }

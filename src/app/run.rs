@@ -5,6 +5,7 @@ use super::audits::AuditsTab;
 use super::context::Clock;
 use super::executions::ExecutionsTab;
 use super::explore::ExploreTab;
+use super::log::LogView;
 use super::url_state::{replace_opts, ViewCtl};
 use super::widgets::{show_result, NotFound, StatusBadge, Timestamp, Zone};
 use crate::core::changes::{self, ChangeSummary};
@@ -199,6 +200,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
             <ChangesCard summary=summary run=run.clone() />
         </section>
         <HealthStrip health=health::health(&run) />
+        {run.log_id.clone().map(|id| view! { <RunLog log_id=id /> })}
         <div class="tabs" role="tablist">
             {counts
                 .into_iter()
@@ -226,6 +228,21 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
     }
 }
 
+/// The whole run's log (a dbt invocation's), read when opened.
+#[component]
+fn RunLog(log_id: String) -> impl IntoView {
+    let ctl = expect_context::<ViewCtl>();
+    let open = RwSignal::new(false);
+    view! {
+        <section class="run-log" data-testid="run-log">
+            <button class="btn btn--small" data-testid="run-log-toggle" on:click=move |_| open.update(|o| *o = !*o)>
+                {move || if open.get() { "Hide the run's log" } else { "Show the run's log" }}
+            </button>
+            {move || open.get().then(|| view! { <LogView log_id=Some(log_id.clone()) lens=ctl.log_lens() /> })}
+        </section>
+    }
+}
+
 #[component]
 fn ChangesCard(summary: ChangeSummary, run: Arc<Run>) -> impl IntoView {
     if summary.is_empty() {
@@ -239,6 +256,25 @@ fn ChangesCard(summary: ChangeSummary, run: Arc<Run>) -> impl IntoView {
         .into_any();
     }
     let plans_label = if summary.plans == 1 { "plan" } else { "plans" };
+    // Changes a store computed from model fingerprints carry no plan.
+    let computed = run.changes.iter().all(|p| p.plan_id.is_none());
+    let changed = summary.models_changed();
+    let head = if computed {
+        view! {
+            <span class="big-number">{changed}</span>
+            {if changed == 1 { " model changed" } else { " models changed" }}
+            <span class="muted">" · found by comparing the models with the previous run"</span>
+        }
+        .into_any()
+    } else {
+        view! {
+            <span class="big-number">{summary.plans}</span>
+            " "
+            {plans_label}
+            <span class="muted">{format!(" · {changed} models changed")}</span>
+        }
+        .into_any()
+    };
     let groups = [
         ("Added", summary.added.clone()),
         ("Removed", summary.removed.clone()),
@@ -249,16 +285,12 @@ fn ChangesCard(summary: ChangeSummary, run: Arc<Run>) -> impl IntoView {
         <div class="card" data-testid="run-changes">
             <h3>"Changes since previous run"</h3>
             <details class="changes">
-                <summary>
-                    <span class="big-number">{summary.plans}</span>
-                    " "
-                    {plans_label}
-                    <span class="muted">{format!(" · {} models changed", summary.models_changed())}</span>
-                </summary>
+                <summary>{head}</summary>
                 <ul class="changes__plans">
                     {run
                         .changes
                         .iter()
+                        .filter(|p| p.plan_id.is_some() || p.applied_at.is_some())
                         .map(|p| {
                             let id = p.plan_id.as_ref().map(|i| i.short()).unwrap_or_else(|| "plan".into());
                             view! {

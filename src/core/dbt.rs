@@ -11,7 +11,10 @@
 //! adapter response, failures; full dbt logs are not part of the artifacts.
 
 use super::decode::parse_time;
+use super::encode;
 use super::model::*;
+use super::store::{safe_name, Submission};
+use super::wire::{LogDoc, StoredRunDoc};
 use chrono::Duration;
 use serde::Deserialize;
 use serde_json::Value;
@@ -40,9 +43,25 @@ struct DependsOn {
 }
 
 #[derive(Deserialize, Default)]
+struct Contract {
+    #[serde(default)]
+    enforced: bool,
+    #[serde(default)]
+    checksum: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Checksum {
+    #[serde(default)]
+    checksum: String,
+}
+
+#[derive(Deserialize, Default)]
 struct NodeConfig {
     #[serde(default)]
     materialized: Option<String>,
+    #[serde(default)]
+    contract: Contract,
     #[serde(default)]
     severity: Option<String>,
     #[serde(default)]
@@ -59,10 +78,16 @@ struct ColumnInfo {
     data_type: Option<String>,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    constraints: Vec<Value>,
 }
 
 #[derive(Deserialize, Default)]
 struct ManifestNode {
+    #[serde(default)]
+    checksum: Checksum,
+    #[serde(default)]
+    contract: Contract,
     #[serde(default)]
     resource_type: String,
     #[serde(default)]
@@ -172,6 +197,15 @@ pub struct DbtRun {
     /// e.g. `build`, `run`, `test`, `docs generate`.
     pub command: Option<String>,
     pub notes: Vec<String>,
+    /// What a store must refuse (the files disagree, or a schema version
+    /// runlens does not read), each naming the file and field.
+    pub refusals: Vec<String>,
+    /// The dbt target, when the artifacts say it (`args.target`, `DBT_TARGET`).
+    pub target: Option<String>,
+    /// Model name -> fingerprint of what it builds (see [`fingerprint`]).
+    pub fingerprints: BTreeMap<String, String>,
+    /// The whole invocation's log, when a dbt log was attached.
+    pub run_log: Option<Log>,
 }
 
 pub const LOG_NOTE: &str = "dbt artifacts carry each node's timing, message and adapter response, not the full dbt log (see logs/dbt.log where dbt ran).";
@@ -254,23 +288,38 @@ pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<
         None => Catalog::default(),
     };
     let mut notes = Vec::new();
-    match artifact_version(&m.metadata.dbt_schema_version) {
-        Some(v) if (8..=12).contains(&v) => {}
-        Some(v) => notes.push(format!(
-            "manifest.json is v{v}; runlens is tested with v8 to v12"
-        )),
-        None => notes.push("manifest.json does not say its schema version".into()),
-    }
-    match artifact_version(&r.metadata.dbt_schema_version) {
-        Some(v) if (4..=6).contains(&v) => {}
-        Some(v) => notes.push(format!(
-            "run_results.json is v{v}; runlens is tested with v4 to v6"
-        )),
-        None => notes.push("run_results.json does not say its schema version".into()),
+    let mut refusals = Vec::new();
+    for (file, meta, range) in [
+        ("manifest.json", &m.metadata, 8..=12),
+        ("run_results.json", &r.metadata, 4..=6),
+    ] {
+        let (lo, hi) = (range.start(), range.end());
+        match artifact_version(&meta.dbt_schema_version) {
+            Some(v) if range.contains(&v) => {}
+            Some(v) => {
+                notes.push(format!(
+                    "{file} is v{v}; runlens is tested with v{lo} to v{hi}"
+                ));
+                refusals.push(format!(
+                    "{file}: metadata.dbt_schema_version is {:?}: runlens-ingest reads v{lo} to v{hi}",
+                    meta.dbt_schema_version
+                ));
+            }
+            None => {
+                notes.push(format!("{file} does not say its schema version"));
+                refusals.push(format!(
+                    "{file}: metadata.dbt_schema_version is missing or unreadable ({:?})",
+                    meta.dbt_schema_version
+                ));
+            }
+        }
     }
     if let (Some(a), Some(b)) = (&m.metadata.invocation_id, &r.metadata.invocation_id) {
         if a != b {
             notes.push("manifest.json and run_results.json come from different invocations".into());
+            refusals.push(format!(
+                "run_results.json: metadata.invocation_id {b} is not the invocation of manifest.json ({a}): the two files come from different dbt invocations"
+            ));
         }
     }
     // Display names for every node and source; unique ids where names collide.
@@ -578,7 +627,7 @@ pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<
         .unwrap_or_default();
     let id = RunId::parse(&invocation.replace('-', ""))
         .map_err(|e| err("run_results.json", format!("invocation_id {e}")))?;
-    let target = r
+    let known_target = r
         .args
         .get("target")
         .and_then(Value::as_str)
@@ -589,9 +638,17 @@ pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<
                 .get("DBT_TARGET")
                 .and_then(Value::as_str)
                 .map(String::from)
-        })
+        });
+    let target = known_target
+        .clone()
         .or_else(|| m.metadata.project_name.clone())
         .unwrap_or_else(|| "dbt".into());
+    let fingerprints = m
+        .nodes
+        .iter()
+        .filter(|(_, n)| is_model_like(&n.resource_type))
+        .map(|(uid, n)| (name_of(uid), fingerprint(n)))
+        .collect();
     let failed = executions.iter().any(|e| e.status == Status::Failed)
         || audits
             .iter()
@@ -621,13 +678,346 @@ pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<
             executions,
             audits,
             models,
+            log_id: None,
             warnings: Vec::new(),
         },
         logs,
         dbt_version: r.metadata.dbt_version.clone(),
         command,
         notes,
+        refusals,
+        target: known_target,
+        fingerprints,
+        run_log: None,
     })
+}
+
+/// Removes terminal colour codes (`ESC [ … m`) from a log message.
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[derive(Deserialize, Default)]
+struct JsonLogInfo {
+    #[serde(default)]
+    invocation_id: String,
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    msg: String,
+    #[serde(default)]
+    ts: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct JsonLogNode {
+    #[serde(default)]
+    unique_id: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct JsonLogData {
+    #[serde(default)]
+    node_info: Option<JsonLogNode>,
+}
+
+#[derive(Deserialize)]
+struct JsonLogEvent {
+    #[serde(default)]
+    data: Option<JsonLogData>,
+    info: JsonLogInfo,
+}
+
+/// How a dbt log was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// `--log-format-file json`: every event names its invocation and node.
+    Json,
+    /// The default text format: invocations by their header line, nodes by
+    /// thread between "Began running node" and "Finished running node".
+    Text,
+}
+
+pub const TEXT_LOG_NOTE: &str = "From a text dbt log: lines are matched to this node by thread, between \"Began running node\" and \"Finished running node\". Run dbt with --log-format-file json for exact matching.";
+pub const NO_LOG_LINES_NOTE: &str =
+    "The dbt log has no line for this node: these lines come from run_results.json.";
+
+/// The lines of one invocation in a dbt log: all of them, and per node.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InvocationLog {
+    pub lines: Vec<LogLine>,
+    pub by_node: BTreeMap<String, Vec<LogLine>>,
+}
+
+fn hex_of(id: &str) -> String {
+    id.replace('-', "").to_ascii_lowercase()
+}
+
+/// Reads the lines of invocation `invocation` (any form of its id) from the
+/// text of a dbt log file (JSON lines or text). Text logs carry the time of
+/// day only: `day` is the date they start on (midnight is followed).
+pub fn read_log(
+    text: &str,
+    invocation: &str,
+    day: Option<chrono::NaiveDate>,
+) -> (LogFormat, InvocationLog) {
+    let want = hex_of(invocation);
+    let json = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.trim_start().starts_with('{'));
+    let mut out = InvocationLog::default();
+    if json {
+        for line in text.lines() {
+            let Ok(e) = serde_json::from_str::<JsonLogEvent>(line) else {
+                continue;
+            };
+            if hex_of(&e.info.invocation_id) != want {
+                continue;
+            }
+            let l = LogLine {
+                at: time(&e.info.ts),
+                level: LogLevel::from_wire(&e.info.level).unwrap_or(LogLevel::Info),
+                message: strip_ansi(&e.info.msg),
+            };
+            if let Some(uid) = e.data.and_then(|d| d.node_info).and_then(|n| n.unique_id) {
+                out.by_node.entry(uid).or_default().push(l.clone());
+            }
+            out.lines.push(l);
+        }
+        return (LogFormat::Json, out);
+    }
+    // Text: "============================== 22:07:49.589957 | <invocation id> =====…"
+    // opens an invocation; a line is "HH:MM:SS.micro [level] [thread]: message",
+    // continuation lines (SQL, tracebacks) have no prefix.
+    let mut current_day = day;
+    let mut last_clock: Option<chrono::NaiveTime> = None;
+    let mut inside = false;
+    let mut current: HashMap<String, String> = HashMap::new();
+    let mut last_node: Option<String> = None;
+    for raw in text.lines() {
+        let line = strip_ansi(raw);
+        if line.starts_with("=====") && line.contains(" | ") {
+            let head = line.trim_matches(|c| c == '=' || c == ' ');
+            let (when, id) = head.split_once(" | ").unwrap_or(("", ""));
+            inside = hex_of(id.trim()) == want;
+            current_day = when
+                .split_whitespace()
+                .next()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .or(day);
+            last_clock = None;
+            current.clear();
+            last_node = None;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        let parsed = parse_text_line(&line);
+        let Some((clock, level, thread, message)) = parsed else {
+            // A continuation of the previous line.
+            if let Some(prev) = out.lines.last_mut() {
+                prev.message.push('\n');
+                prev.message.push_str(&line);
+            }
+            if let Some(n) = &last_node {
+                if let Some(prev) = out.by_node.get_mut(n).and_then(|v| v.last_mut()) {
+                    prev.message.push('\n');
+                    prev.message.push_str(&line);
+                }
+            }
+            continue;
+        };
+        if let Some(uid) = message.strip_prefix("Began running node ") {
+            current.insert(thread.clone(), uid.trim().to_string());
+        }
+        let node = current.get(&thread).cloned();
+        if let Some(uid) = message.strip_prefix("Finished running node ") {
+            if current.get(&thread).map(String::as_str) == Some(uid.trim()) {
+                current.remove(&thread);
+            }
+        }
+        // The clock going back by more than 12 hours is midnight passing.
+        let secs = |t: chrono::NaiveTime| chrono::Timelike::num_seconds_from_midnight(&t);
+        if last_clock.is_some_and(|l| secs(clock) + 12 * 3600 < secs(l)) {
+            current_day = current_day.and_then(|d| d.succ_opt());
+        }
+        last_clock = Some(clock);
+        let at = current_day.map(|d| d.and_time(clock).and_utc());
+        let l = LogLine { at, level, message };
+        if let Some(n) = &node {
+            out.by_node.entry(n.clone()).or_default().push(l.clone());
+        }
+        last_node = node;
+        out.lines.push(l);
+    }
+    (LogFormat::Text, out)
+}
+
+/// `22:07:49.589957 [info ] [MainThread]: message` -> its parts.
+fn parse_text_line(line: &str) -> Option<(chrono::NaiveTime, LogLevel, String, String)> {
+    let (clock, rest) = line.split_once(' ')?;
+    let t = chrono::NaiveTime::parse_from_str(clock, "%H:%M:%S%.f").ok()?;
+    let rest = rest.strip_prefix('[')?;
+    let (level, rest) = rest.split_once(']')?;
+    let rest = rest.trim_start().strip_prefix('[')?;
+    let (thread, message) = rest.split_once("]: ")?;
+    Some((
+        t,
+        LogLevel::from_wire(level.trim()).unwrap_or(LogLevel::Info),
+        thread.to_string(),
+        message.to_string(),
+    ))
+}
+
+/// Replaces each node's synthesised log by its own lines from the dbt log
+/// (`log_text`, the contents of `log_file`) and keeps the whole
+/// invocation's log as the run's. Nodes the log does not mention keep
+/// their synthesised lines, with a note saying so. An error names the file
+/// when it holds no line of this invocation.
+pub fn attach_log(d: &mut DbtRun, log_file: &str, log_text: &str) -> Result<LogFormat, String> {
+    let id = d.run.id.to_string();
+    let (format, inv) = read_log(log_text, &id, Some(d.run.start.date_naive()));
+    if inv.lines.is_empty() {
+        return Err(format!(
+            "{log_file}: no line of invocation {id} (is this the log of the same dbt build? dbt appends every invocation to logs/dbt.log)"
+        ));
+    }
+    for (log_id, log) in d.logs.iter_mut() {
+        let uid = log_id.strip_prefix("dbt:").unwrap_or(log_id);
+        match inv.by_node.get(uid) {
+            Some(lines) => {
+                log.lines = lines.clone();
+                log.note = (format == LogFormat::Text).then(|| TEXT_LOG_NOTE.to_string());
+            }
+            None => log.note = Some(NO_LOG_LINES_NOTE.into()),
+        }
+    }
+    d.run_log = Some(Log {
+        id: "dbt:invocation".into(),
+        lines: inv.lines,
+        note: None,
+    });
+    Ok(format)
+}
+
+/// The dbt target named in a JSON log's query comments (dbt's default
+/// comment carries `"target_name"`), for artifacts that do not record it.
+pub fn target_from_log(log: &Log) -> Option<String> {
+    const KEY: &str = "\"target_name\": \"";
+    log.lines.iter().find_map(|l| {
+        let i = l.message.find(KEY)? + KEY.len();
+        let rest = &l.message[i..];
+        let name = &rest[..rest.find('"')?];
+        (!name.is_empty()).then(|| name.to_string())
+    })
+}
+
+/// The environment an invocation goes to in a store: the one asked for,
+/// else the target the artifacts or the log name, else the project.
+pub fn environment_for(d: &DbtRun, asked: Option<&str>) -> String {
+    asked
+        .map(String::from)
+        .or_else(|| d.target.clone())
+        .or_else(|| d.run_log.as_ref().and_then(target_from_log))
+        .unwrap_or_else(|| d.run.environment.clone())
+}
+
+/// An invocation as one run for a Run API store ([`crate::core::store`]):
+/// the run document, its logs under ids unique in the store
+/// (`{run id}-{node}`, the invocation's log as `{run id}`), and the models'
+/// fingerprints so the store computes changes between runs.
+pub fn submission(d: &DbtRun, environment: &str, kind: &str) -> Submission {
+    let run_id = d.run.id.to_string();
+    let rename = |log_id: &str| {
+        let uid = log_id.strip_prefix("dbt:").unwrap_or(log_id);
+        format!("{run_id}-{}", safe_name(uid))
+    };
+    let mut doc = encode::run(&d.run);
+    doc.environment = environment.to_string();
+    for e in doc.executions.iter_mut() {
+        e.log_id = e.log_id.as_deref().map(rename);
+    }
+    for a in doc.audits.iter_mut() {
+        a.log_id = a.log_id.as_deref().map(rename);
+    }
+    let mut logs: Vec<LogDoc> = d
+        .logs
+        .values()
+        .map(|l| {
+            let mut w = encode::log(l);
+            w.id = rename(&l.id);
+            w
+        })
+        .collect();
+    if let Some(l) = &d.run_log {
+        let mut w = encode::log(l);
+        w.id = run_id.clone();
+        logs.push(w);
+    }
+    Submission {
+        run: StoredRunDoc {
+            run: doc,
+            log_id: d.run_log.as_ref().map(|_| run_id.clone()),
+            fingerprints: d.fingerprints.clone(),
+        },
+        logs,
+        environment_kind: kind.to_string(),
+        model_count: d.run.models.iter().filter(|m| m.kind != "source").count() as u32,
+        cost: None,
+    }
+}
+
+/// 64-bit FNV-1a: a stable hash with no dependency (fingerprints only need
+/// to differ when their input does, not to resist an adversary).
+fn fnv1a(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// What a node builds: dbt's checksum of its file, its materialization and,
+/// when its contract is enforced, the contract (columns, types, constraints).
+fn fingerprint(n: &ManifestNode) -> String {
+    let enforced = n.contract.enforced || n.config.contract.enforced;
+    let mut parts: Vec<String> = vec![
+        n.checksum.checksum.clone(),
+        n.config.materialized.clone().unwrap_or_default(),
+        enforced.to_string(),
+    ];
+    if enforced {
+        parts.push(n.contract.checksum.clone().unwrap_or_default());
+        for c in n.columns.values() {
+            parts.push(format!(
+                "{}:{}:{}",
+                c.name,
+                c.data_type.clone().unwrap_or_default(),
+                serde_json::to_string(&c.constraints).unwrap_or_default()
+            ));
+        }
+    }
+    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+    fnv1a(&refs)
 }
 
 /// The Run API's other resources, for a dbt invocation: its environment and activity.
@@ -655,6 +1045,7 @@ pub fn environment_of(d: &DbtRun) -> (Environment, EnvironmentActivity) {
             environment: r.environment.clone(),
             activity: vec![activity],
             warnings: d.notes.clone(),
+            months: Vec::new(),
         },
     )
 }
@@ -802,6 +1193,149 @@ mod tests {
         assert_eq!(
             read(&old, RESULTS, None).unwrap().notes,
             vec!["manifest.json is v5; runlens is tested with v8 to v12"]
+        );
+    }
+
+    #[test]
+    fn fingerprints_change_with_code_and_materialization_only() {
+        let d = read(MANIFEST, RESULTS, None).unwrap();
+        let fp = |m: &str| read(m, RESULTS, None).unwrap().fingerprints;
+        assert_eq!(
+            d.fingerprints.keys().collect::<Vec<_>>(),
+            ["fct", "raw_orders", "stg_orders"]
+        );
+        let with_sum = MANIFEST.replace(
+            r#""resource_type":"model","name":"fct","#,
+            r#""resource_type":"model","name":"fct","checksum":{"name":"sha256","checksum":"abc"},"#,
+        );
+        let base = fp(&with_sum);
+        let edited = fp(&with_sum.replace(r#""checksum":"abc""#, r#""checksum":"abd""#));
+        assert_ne!(base["fct"], edited["fct"]);
+        assert_eq!(base["stg_orders"], edited["stg_orders"]);
+        let view = fp(&with_sum.replace(
+            r#""config":{"materialized":"table"}"#,
+            r#""config":{"materialized":"view"}"#,
+        ));
+        assert_ne!(base["fct"], view["fct"]);
+        let described = fp(&with_sum.replace("Order key", "The order's key"));
+        assert_eq!(base, described, "documentation is not what a model builds");
+    }
+
+    #[test]
+    fn a_mixed_up_pair_of_files_is_refused_naming_the_field() {
+        let other = RESULTS.replace("4b8e5a1c-0000", "5b8e5a1c-0000");
+        assert_eq!(
+            read(MANIFEST, &other, None).unwrap().refusals,
+            vec!["run_results.json: metadata.invocation_id 5b8e5a1c-0000-4000-8000-0123456789ab is not the invocation of manifest.json (4b8e5a1c-0000-4000-8000-0123456789ab): the two files come from different dbt invocations"]
+        );
+        assert!(read(MANIFEST, RESULTS, None).unwrap().refusals.is_empty());
+    }
+
+    const JSON_LOG: &str = concat!(
+        r#"{"data": {}, "info": {"invocation_id": "4b8e5a1c-0000-4000-8000-0123456789ab", "level": "info", "msg": "Running with dbt=1.10.23", "ts": "2026-11-20T10:00:00.5Z"}}"#,
+        "\n",
+        r#"{"data": {"node_info": {"unique_id": "model.p.stg_orders"}}, "info": {"invocation_id": "4b8e5a1c-0000-4000-8000-0123456789ab", "level": "debug", "msg": "On model.p.stg_orders: /* {\"app\": \"dbt\", \"target_name\": \"nightly\"} */ select 1", "ts": "2026-11-20T10:00:03Z"}}"#,
+        "\n",
+        r#"{"data": {"node_info": {"unique_id": "model.p.stg_orders"}}, "info": {"invocation_id": "4b8e5a1c-0000-4000-8000-0123456789ab", "level": "error", "msg": "1 of 5 ERROR creating sql view model stg_orders ... [\u001b[31mERROR\u001b[0m in 1.0s]", "ts": "2026-11-20T10:00:04Z"}}"#,
+        "\n",
+        r#"{"data": {"node_info": {"unique_id": "model.p.stg_orders"}}, "info": {"invocation_id": "99999999-0000-4000-8000-0123456789ab", "level": "info", "msg": "another build", "ts": "2026-11-19T10:00:04Z"}}"#,
+        "\n"
+    );
+
+    #[test]
+    fn a_json_log_gives_each_node_its_own_lines_and_the_run_the_whole() {
+        let mut d = read(MANIFEST, RESULTS, None).unwrap();
+        assert_eq!(attach_log(&mut d, "dbt.log", JSON_LOG), Ok(LogFormat::Json));
+        let stg = &d.logs["dbt:model.p.stg_orders"];
+        assert_eq!(stg.note, None);
+        let got: Vec<(LogLevel, &str)> = stg
+            .lines
+            .iter()
+            .map(|l| (l.level, l.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    LogLevel::Debug,
+                    r#"On model.p.stg_orders: /* {"app": "dbt", "target_name": "nightly"} */ select 1"#
+                ),
+                (
+                    LogLevel::Error,
+                    "1 of 5 ERROR creating sql view model stg_orders ... [ERROR in 1.0s]"
+                ),
+            ]
+        );
+        assert_eq!(
+            d.logs["dbt:seed.p.raw_orders"].note.as_deref(),
+            Some(NO_LOG_LINES_NOTE)
+        );
+        let run_log = d.run_log.as_ref().unwrap();
+        assert_eq!(run_log.lines.len(), 3);
+        assert_eq!(
+            run_log.lines[0].at,
+            Some(parse_time("t", "2026-11-20T10:00:00.5Z").unwrap())
+        );
+        assert_eq!(environment_for(&d, None), "dev", "args.target wins");
+        assert_eq!(target_from_log(run_log).as_deref(), Some("nightly"));
+        assert_eq!(environment_for(&d, Some("prod")), "prod");
+        let other = JSON_LOG.replace("4b8e5a1c-0000", "77777777-0000");
+        assert!(attach_log(&mut d, "logs/dbt.log", &other)
+            .unwrap_err()
+            .starts_with("logs/dbt.log: no line of invocation 4b8e5a1c"));
+    }
+
+    #[test]
+    fn a_text_log_is_matched_by_thread_between_began_and_finished() {
+        let text = "\n\n============================== 23:59:59.000001 | 4b8e5a1c-0000-4000-8000-0123456789ab ==============================\n\
+\u{1b}[0m23:59:59.100000 [info ] [MainThread]: Running with dbt=1.10.23\n\
+\u{1b}[0m23:59:59.200000 [debug] [Thread-1 (]: Began running node model.p.stg_orders\n\
+\u{1b}[0m23:59:59.300000 [debug] [Thread-2 (]: Began running node seed.p.raw_orders\n\
+\u{1b}[0m00:00:01.000000 [debug] [Thread-1 (]: On model.p.stg_orders: select\n\
+  1 as x\n\
+\u{1b}[0m00:00:02.000000 [error] [Thread-1 (]: 1 of 5 ERROR creating sql view model stg_orders\n\
+\u{1b}[0m00:00:02.100000 [debug] [Thread-1 (]: Finished running node model.p.stg_orders\n\
+\u{1b}[0m00:00:02.200000 [info ] [Thread-1 (]: Concurrency: 2 threads\n\
+============================== 01:00:00.000000 | 99999999-0000-4000-8000-0123456789ab ==============================\n\
+\u{1b}[0m01:00:00.100000 [debug] [Thread-1 (]: Began running node model.p.stg_orders\n";
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 19);
+        let (format, inv) = read_log(
+            text,
+            "4b8e5a1c00004000800001234567 89ab"
+                .replace(' ', "")
+                .as_str(),
+            day,
+        );
+        assert_eq!(format, LogFormat::Text);
+        assert_eq!(inv.lines.len(), 7);
+        let stg: Vec<&str> = inv.by_node["model.p.stg_orders"]
+            .iter()
+            .map(|l| l.message.as_str())
+            .collect();
+        assert_eq!(
+            stg,
+            [
+                "Began running node model.p.stg_orders",
+                "On model.p.stg_orders: select\n1 as x",
+                "1 of 5 ERROR creating sql view model stg_orders",
+                "Finished running node model.p.stg_orders"
+            ]
+        );
+        assert_eq!(inv.by_node["seed.p.raw_orders"].len(), 1);
+        // Midnight passed between the first lines and the error.
+        let err = &inv.by_node["model.p.stg_orders"][2];
+        assert_eq!(
+            (err.level, err.at),
+            (
+                LogLevel::Error,
+                Some(parse_time("t", "2026-11-20T00:00:02Z").unwrap())
+            )
+        );
+        let mut d = read(MANIFEST, RESULTS, None).unwrap();
+        assert_eq!(attach_log(&mut d, "dbt.log", text), Ok(LogFormat::Text));
+        assert_eq!(
+            d.logs["dbt:model.p.stg_orders"].note.as_deref(),
+            Some(TEXT_LOG_NOTE)
         );
     }
 }

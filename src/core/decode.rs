@@ -102,6 +102,8 @@ struct RawRunDoc {
     audits: Vec<serde_json::Value>,
     #[serde(default)]
     models: Vec<serde_json::Value>,
+    #[serde(default)]
+    log_id: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -112,6 +114,8 @@ struct RawList {
     environments: Vec<serde_json::Value>,
     #[serde(default)]
     activity: Vec<serde_json::Value>,
+    #[serde(default)]
+    months: Vec<serde_json::Value>,
 }
 
 pub fn activity_from_dto(d: &ActivityDto) -> Result<Activity, String> {
@@ -176,10 +180,27 @@ pub fn decode_activity(text: &str) -> Result<EnvironmentActivity, DecodeError> {
         |v| activity_from_dto(&dto(v)?),
         &mut warnings,
     );
+    let months = rows(
+        "months",
+        doc.months,
+        |v| {
+            let m: ActivityMonthDto = dto(v)?;
+            let ok = m.month.len() == 7
+                && chrono::NaiveDate::parse_from_str(&format!("{}-01", m.month), "%Y-%m-%d")
+                    .is_ok();
+            ok.then_some(ActivityMonth {
+                month: m.month.clone(),
+                count: m.count,
+            })
+            .ok_or_else(|| format!("month {:?} is not YYYY-MM", m.month))
+        },
+        &mut warnings,
+    );
     Ok(EnvironmentActivity {
         environment: doc.environment,
         activity,
         warnings,
+        months,
     })
 }
 
@@ -347,6 +368,7 @@ fn run_from_doc(doc: RawRunDoc) -> Result<Run, DecodeError> {
         executions,
         audits,
         models,
+        log_id: non_empty(doc.log_id),
         warnings,
     })
 }

@@ -184,6 +184,15 @@ pub struct EnvironmentActivity {
     pub activity: Vec<Activity>,
     /// Rows the app could not show, with the reason (the rest still render).
     pub warnings: Vec<String>,
+    /// A paged store's month pages, newest first (empty: `activity` is all).
+    pub months: Vec<ActivityMonth>,
+}
+
+/// One month page of an environment's activity (`YYYY-MM`, UTC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityMonth {
+    pub month: String,
+    pub count: u32,
 }
 
 /// A plan applied between the previous run and this one.
@@ -267,6 +276,8 @@ pub struct Run {
     pub executions: Vec<Execution>,
     pub audits: Vec<Audit>,
     pub models: Vec<Model>,
+    /// The log of the whole run (e.g. a dbt invocation's), if kept.
+    pub log_id: Option<String>,
     /// Rows the app could not show, with the reason (the rest still render).
     pub warnings: Vec<String>,
 }

@@ -6,6 +6,7 @@
 //! structs, so the snapshot and the decoder cannot disagree on field names.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct EnvironmentsDoc {
@@ -31,6 +32,29 @@ pub struct ActivityDoc {
     pub environment: String,
     #[serde(default)]
     pub activity: Vec<ActivityDto>,
+}
+
+/// `environments/{env}/activity.json` of a paged store: the newest page
+/// (an [`ActivityDoc`], so a client that knows nothing of paging reads the
+/// newest activity) plus the index of month pages, newest first. Each month
+/// page (`environments/{env}/activity/{YYYY-MM}.json`) is an [`ActivityDoc`]
+/// with every run and plan that started in that month (UTC), newest first.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ActivityIndexDoc {
+    #[serde(flatten)]
+    pub newest: ActivityDoc,
+    /// Absent in an unpaged document: then `activity` is all there is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub months: Vec<ActivityMonthDto>,
+}
+
+/// One month page of an environment's activity.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ActivityMonthDto {
+    /// `YYYY-MM`, the month (UTC) its activities started in.
+    pub month: String,
+    /// How many activities the page holds.
+    pub count: u32,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -75,6 +99,22 @@ pub struct RunDoc {
     pub audits: Vec<AuditDto>,
     #[serde(default)]
     pub models: Vec<ModelDto>,
+}
+
+/// A run document as a store keeps it: the [`RunDoc`] plus what a writer
+/// needs to keep the store's derived data right (both optional on the wire).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct StoredRunDoc {
+    #[serde(flatten)]
+    pub run: RunDoc,
+    /// The log of the whole run (e.g. a dbt invocation's log), if kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_id: Option<String>,
+    /// Model name -> opaque fingerprint of what the model builds (its code
+    /// and the configuration that changes its output). A store computes
+    /// "changes since previous run" from these when the producer gives them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fingerprints: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]

@@ -22,7 +22,7 @@ function* files(dir) {
 
 const kindOf = (rel) =>
   rel === 'environments.json' ? 'environmentsDocument'
-    : rel.endsWith('/activity.json') ? 'activityDocument'
+    : rel.endsWith('/activity.json') || /\/activity\/\d{4}-\d{2}\.json$/.test(rel) ? 'activityDocument'
       : rel.includes('/runs/') ? 'runDocument'
         : rel.startsWith('logs/') ? 'logDocument' : null;
 
@@ -41,6 +41,26 @@ test('every file of the demo snapshot validates against docs/api.schema.json', (
   assert.equal(counts.activityDocument, 2);
   assert.equal(counts.runDocument, 29);
   assert.ok(counts.logDocument > 100);
+});
+
+test('every file of the store runlens-ingest wrote (tests/dbt/history/store) validates too', () => {
+  const store = path.join(ROOT, 'tests/dbt/history/store');
+  assert.ok(fs.existsSync(store), 'build and ingest tests/dbt/history first (scripts/test.sh does)');
+  const counts = {};
+  for (const file of files(store)) {
+    const rel = path.relative(store, file).split(path.sep).join('/');
+    if (path.basename(rel).startsWith('.')) continue; // the lock file
+    const kind = kindOf(rel);
+    assert.ok(kind, `unexpected file ${rel}`);
+    const validate = validator(kind);
+    const ok = validate(JSON.parse(fs.readFileSync(file, 'utf8')));
+    assert.ok(ok, `${rel}: ${ajv.errorsText(validate.errors)}`);
+    counts[kind] = (counts[kind] || 0) + 1;
+  }
+  assert.equal(counts.environmentsDocument, 1);
+  assert.ok(counts.activityDocument >= 2, 'activity.json and its month page(s)');
+  assert.equal(counts.runDocument, 3);
+  assert.ok(counts.logDocument > 30);
 });
 
 test('the schema rejects what the contract forbids', () => {

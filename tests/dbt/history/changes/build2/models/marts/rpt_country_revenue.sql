@@ -1,0 +1,3 @@
+select country, sum(amount) as revenue
+from {{ ref('fct_orders') }}
+group by all

@@ -1,0 +1,2 @@
+select o.order_id, o.customer_id, c.country, o.ordered_at, o.amount, o.discount
+from {{ ref('stg_orders') }} o join {{ ref('stg_customers') }} c using (customer_id)
