@@ -86,3 +86,18 @@ pub fn demo_files() -> Vec<GeneratedFile> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
+
+/// The file `runlens-gen` writes into every directory it generates
+/// (`public/api` included). It replaces a directory only if that is empty or
+/// holds this file, so it never deletes a folder it did not write.
+pub const MARKER_PATH: &str = ".runlens-gen";
+
+/// The marker file, as written.
+pub fn marker_file() -> GeneratedFile {
+    GeneratedFile {
+        path: MARKER_PATH.into(),
+        contents:
+            "This directory is written by runlens-gen, which deletes and rewrites all of it.\n"
+                .into(),
+    }
+}
