@@ -12,10 +12,12 @@ use chrono::{Duration, NaiveDate};
 pub const DEMO_NOW: &str = "2026-11-26T03:30:00Z";
 /// Logs are kept for this many most recent runs per environment (and always for failures).
 pub const LOG_RETENTION_RUNS: usize = 3;
+
 /// Models have data loaded from this day on (backfilled before the first run).
 pub(super) fn history_start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 9, 1).expect("date")
 }
+
 /// Share of non-blocking audits that find bad rows in a run (a warning: the
 /// model still completes). Blocking audits only fail where a run's
 /// [`Failure::BlockingAudit`] says so.
@@ -73,6 +75,9 @@ pub(super) enum Failure {
     },
 }
 
+/// A plan applied to an environment: models added, removed and directly
+/// modified (their downstream is indirectly modified). A plan whose status
+/// is not `complete` changes nothing.
 #[derive(Clone, Debug)]
 pub(super) struct PlanSpec {
     pub at: Time,
@@ -82,6 +87,7 @@ pub(super) struct PlanSpec {
     pub status: &'static str,
 }
 
+/// What happens in an environment at an instant.
 #[derive(Clone, Debug)]
 pub(super) enum Event {
     Plan(PlanSpec),
@@ -97,6 +103,7 @@ impl Event {
     }
 }
 
+// The errors of the failing nights, as the warehouse reports them.
 const FCT_ORDERS_ERROR: &str = "Binder Error: Referenced column \"discount_amt\" not found in FROM clause!\nCandidate bindings: \"u1.discount_amount\", \"u1.gross_amount\"\nLINE 14:   u1.net_amount - u1.discount_amt AS net_amount,\n                           ^";
 const WEB_EVENTS_ERROR: &str = "IO Error: HTTP GET error on 's3://acme-landing/web_events/dt=2026-11-12/part-0007.parquet' (HTTP 403 Forbidden): the session token has expired";
 const INVENTORY_ERROR: &str =
@@ -104,6 +111,10 @@ const INVENTORY_ERROR: &str =
 const INVENTORY_KEY_ERROR: &str = "Constraint Error: Duplicate key \"product_id: 88123, snapshot_date: 2026-11-23\" violates primary key constraint. If this is an unexpected constraint violation please double check with the known index limitations section in our documentation (https://duckdb.org/docs/sql/indexes).";
 const CHURN_ERROR: &str = "Catalog Error: Table with name churn_scores does not exist!\nDid you mean \"marts.dim_customers\"?";
 
+/// prod: a scheduled run every night at about 02:00 from 2026-11-04 (none
+/// on the two gap days; the last one starts at 03:28 on the 26th and is
+/// still running at [`DEMO_NOW`]), the nights that fail, then the fixes
+/// (plans) and the reruns after them.
 fn prod_events() -> Vec<Event> {
     let mut ev = Vec::new();
     let first = NaiveDate::from_ymd_opt(2026, 11, 4).expect("date");
@@ -231,6 +242,8 @@ fn prod_events() -> Vec<Event> {
     ev
 }
 
+/// dev: a plan adding a churn model, a run every morning at about 05:00 from
+/// the 21st to the 25th (the 22nd fails on the new model), and a plan.
 fn dev_events() -> Vec<Event> {
     let mut ev = vec![Event::Plan(PlanSpec {
         at: at("2026-11-20T13:41:00Z"),
