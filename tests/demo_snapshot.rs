@@ -6,7 +6,7 @@ use runlens::core::changes::summarize;
 use runlens::core::decode::{decode_activity, decode_environments, decode_log, decode_run};
 use runlens::core::model::{ActivityKind, LogLevel, Run, Status};
 use runlens::core::overview::{diff, freshness};
-use runlens::demo::{demo_files, scale_files};
+use runlens::demo::{demo_files, marker_file, scale_files};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -39,6 +39,14 @@ fn committed_snapshot_matches_the_generator() {
             "{path} differs from the generator: run `cargo run --bin runlens-gen`"
         );
     }
+    // runlens-gen marks the store it wrote (it only ever replaces a marked folder).
+    let marker = marker_file();
+    assert_eq!(
+        std::fs::read_to_string(root.join(&marker.path)).ok(),
+        Some(marker.contents),
+        "public/api has no {} marker: run `cargo run --bin runlens-gen`",
+        marker.path
+    );
     let mut on_disk = 0;
     let mut stack = vec![root.clone()];
     while let Some(d) = stack.pop() {
@@ -53,7 +61,7 @@ fn committed_snapshot_matches_the_generator() {
     }
     assert_eq!(
         on_disk,
-        files.len(),
+        files.len() + 1,
         "public/api holds files the generator does not write"
     );
     // Deterministic: a second generation is identical.

@@ -1,6 +1,6 @@
 //! Real-looking SQLMesh-style model definitions derived from the catalog.
 
-use super::Spec;
+use super::project::Spec;
 
 /// A column description from its name: `customer_id` -> "Identifier of the customer".
 pub fn describe(col: &str) -> String {
