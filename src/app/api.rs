@@ -7,6 +7,7 @@ use crate::core::decode::{self, DecodeError};
 use crate::core::model::{Environment, EnvironmentActivity, Log, Run};
 use crate::core::route::encode;
 use gloo_net::http::Request;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -17,6 +18,8 @@ pub struct Api {
     /// Base URL of a dbt `target/` directory, when reading dbt artifacts.
     pub dbt: Option<String>,
     cache: Arc<Mutex<Option<Arc<DbtRun>>>>,
+    /// Run documents read through `run_shared`, by URL, for the page's life.
+    runs: Arc<Mutex<HashMap<String, Arc<Run>>>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,6 +62,7 @@ impl Api {
             base,
             dbt,
             cache: Arc::new(Mutex::new(None)),
+            runs: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -207,6 +211,26 @@ impl Api {
         Ok(paging::merge(&first, &pages))
     }
 
+    fn run_path(env: &str, run_id: &str) -> String {
+        format!("environments/{}/runs/{}.json", encode(env), encode(run_id))
+    }
+
+    /// A run document read once and kept for the page's life: for runs the
+    /// page only looks into (the previous run, from every selected model's
+    /// details), not for the run on screen, which `run` reads afresh. A
+    /// failed read is not kept, so asking again reads again.
+    pub async fn run_shared(&self, env: &str, run_id: &str) -> Result<Arc<Run>, ApiError> {
+        let url = self.url(&Api::run_path(env, run_id));
+        if let Some(r) = self.runs.lock().ok().and_then(|m| m.get(&url).cloned()) {
+            return Ok(r);
+        }
+        let r = Arc::new(self.run(env, run_id).await?);
+        if let Ok(mut m) = self.runs.lock() {
+            m.insert(url, r.clone());
+        }
+        Ok(r)
+    }
+
     pub async fn run(&self, env: &str, run_id: &str) -> Result<Run, ApiError> {
         if let Some(d) = self.dbt_run().await? {
             return if d.run.environment == env && d.run.id.as_str() == run_id {
@@ -217,13 +241,7 @@ impl Api {
                 })
             };
         }
-        let text = self
-            .get_text(&format!(
-                "environments/{}/runs/{}.json",
-                encode(env),
-                encode(run_id)
-            ))
-            .await?;
+        let text = self.get_text(&Api::run_path(env, run_id)).await?;
         decode::decode_run(&text).map_err(ApiError::Decode)
     }
 

@@ -111,6 +111,30 @@ pub struct Layout {
     pub self_loops: Vec<usize>,
 }
 
+/// SVG path data (`d`) for an edge's polyline: a cubic curve through every
+/// point, horizontal at each one. One point is a bare move; no points, an
+/// empty path (drawn as nothing).
+pub fn curve(points: &[Point]) -> String {
+    let Some(first) = points.first() else {
+        return String::new();
+    };
+    let mut d = format!("M{:.1},{:.1}", first.x, first.y);
+    for w in points.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let dx = (b.x - a.x) / 2.0;
+        d.push_str(&format!(
+            " C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
+            a.x + dx,
+            a.y,
+            b.x - dx,
+            b.y,
+            b.x,
+            b.y
+        ));
+    }
+    d
+}
+
 /// Lays out `sizes.len()` nodes joined by `edges` (pairs of node indices;
 /// out-of-range pairs and duplicates are ignored).
 pub fn layout(sizes: &[Size], edges: &[(usize, usize)], opts: &Options) -> Layout {
@@ -709,6 +733,18 @@ mod tests {
         assert!(l.nodes.iter().all(|b| b.x + b.width <= l.width + 1e-9
             && b.y + b.height <= l.height + 1e-9
             && b.y >= -1e-9));
+    }
+
+    #[test]
+    fn curves_through_edge_points_including_degenerate_edges() {
+        let p = |x, y| Point { x, y };
+        assert_eq!(
+            curve(&[p(0.0, 10.0), p(100.0, 30.0), p(200.0, 30.0)]),
+            "M0.0,10.0 C50.0,10.0 50.0,30.0 100.0,30.0 C150.0,30.0 150.0,30.0 200.0,30.0"
+        );
+        assert_eq!(curve(&[p(1.25, 2.0)]), "M1.2,2.0");
+        // Regression: an edge without points used to index `points[0]` and panic.
+        assert_eq!(curve(&[]), "");
     }
 
     #[test]

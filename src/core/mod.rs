@@ -5,12 +5,14 @@
 //! `js_sys` or `wasm_bindgen`, and nothing reads the clock (time is an
 //! argument); `tests/core_is_pure.rs` checks both.
 
+pub mod camera;
 pub mod changes;
 pub mod columns;
 pub mod cron;
 pub mod dbt;
 pub mod decode;
 pub mod encode;
+pub mod explore;
 pub mod format;
 pub mod graph;
 pub mod health;

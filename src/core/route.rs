@@ -299,6 +299,15 @@ impl RunView {
     }
 }
 
+/// Link to `model` in Explore Executions of `run`, keeping the rest of `view`.
+pub fn model_href(run: &super::model::Run, view: &RunView, model: &str) -> String {
+    format!(
+        "{}{}",
+        self::run(&run.environment, run.id.as_str()),
+        view.explore(model).to_query()
+    )
+}
+
 /// The environment page's state in its query string: the Recent Activity
 /// table (`q`, `status`, `sort`) and the activity type (`kind=run|plan`).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

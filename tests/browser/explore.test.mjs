@@ -78,3 +78,28 @@ test('a model name in the executions table opens it in the lineage graph', async
   assert.equal(new URL(page.url()).searchParams.get('tab'), 'explore');
   await page.context().close();
 });
+
+test('selecting models one after another reads the previous run once', async () => {
+  const page = await h.page();
+  const run = readApi('environments/prod/activity.json').activity.find((a) => a.kind === 'run' && a.end);
+  const doc = readApi(`environments/prod/runs/${run.id}.json`);
+  assert.ok(doc.previous_run_id, 'the run has a previous run');
+  const previous = `/environments/prod/runs/${doc.previous_run_id}.json`;
+  const reads = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname.endsWith(previous)) reads.push(r.url()); });
+  const models = [...new Set(doc.executions.map((e) => e.model))].slice(0, 3);
+  await page.goto(`${h.base}/environments/prod/runs/${run.id}?tab=explore&model=${encodeURIComponent(models[0])}`);
+  const loaded = (m) => page.waitForFunction((m) => document.querySelector('[data-testid=model-name]')?.textContent === m
+    && [...document.querySelectorAll('[data-testid=model-details] .overview a.small')].some((a) => a.textContent.startsWith('Run ')), m);
+  await loaded(models[0]);
+  for (const m of models.slice(1)) {
+    await page.click(`[data-testid=model-list] li[data-model="${m}"] a`);
+    await loaded(m);
+  }
+  // Back to the first model.
+  await page.click(`[data-testid=model-list] li[data-model="${models[0]}"] a`);
+  await loaded(models[0]);
+  assert.equal(reads.length, 1, `previous run read ${reads.length} times`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -1,0 +1,80 @@
+//! The searchable list of the run's models, with each one's status and, for
+//! failed models, the telling line of the error.
+
+use crate::app::url_state::ViewCtl;
+use crate::app::widgets::StatusBadge;
+use crate::core::explore::{failure_lines, search_models, LIST_LIMIT};
+use crate::core::lineage::Lineage;
+use crate::core::model::{Run, Status};
+use crate::core::route::model_href;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+#[component]
+pub(super) fn ModelList(
+    lineage: Arc<Lineage>,
+    status: Arc<Vec<Option<Status>>>,
+    run: Arc<Run>,
+    selected: Memo<Option<usize>>,
+) -> impl IntoView {
+    let ctl = expect_context::<ViewCtl>();
+    // The list's search is part of the URL (`mq`), like every filter.
+    let query = Memo::new(move |_| ctl.view.read().model_query.clone());
+    let errors = Arc::new(failure_lines(&lineage, &run.executions));
+    let total = lineage.len();
+    let matches = {
+        let l = lineage.clone();
+        Memo::new(move |_| search_models(&l, &query.read()))
+    };
+    view! {
+        <aside class="model-list" aria-label="Models of this run">
+            <input
+                class="filter filter--full"
+                type="search"
+                placeholder="Search models"
+                aria-label="Search models"
+                prop:value=move || query.get()
+                on:input=move |e| {
+                    let q = event_target_value(&e);
+                    ctl.update(|v| v.model_query = q);
+                }
+            />
+            <div class="muted model-list__count">
+                {move || format!("{} of {total} models", matches.read().len())}
+            </div>
+            <ul data-testid="model-list">
+                {move || {
+                    let m = matches.get();
+                    let more = m.len().saturating_sub(LIST_LIMIT);
+                    let items = m
+                        .into_iter()
+                        .take(LIST_LIMIT)
+                        .map(|i| {
+                            let name = lineage.names[i].clone();
+                            let href = {
+                                let (run, name) = (run.clone(), name.clone());
+                                move || ctl.view.with(|v| model_href(&run, v, &name))
+                            };
+                            let st = status[i].clone();
+                            let err = errors[i].clone();
+                            view! {
+                                <li class:selected=move || selected.get() == Some(i) data-model=name.clone()>
+                                    <a href=href class="model-list__name mono">{name.clone()}</a>
+                                    {match st {
+                                        Some(s) => view! { <StatusBadge status=s /> }.into_any(),
+                                        None => view! { <span class="muted small">"not run"</span> }.into_any(),
+                                    }}
+                                    {err.map(|e| view! { <div class="model-list__error">{e}</div> })}
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        {items}
+                        {(more > 0).then(|| view! { <li class="muted">{format!("{more} more: refine the search")}</li> })}
+                    }
+                }}
+            </ul>
+        </aside>
+    }
+}

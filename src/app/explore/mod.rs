@@ -1,0 +1,102 @@
+//! Explore Executions: the searchable model list (`list`), the lineage
+//! graph drawn as SVG with pan, zoom, culling and level of detail
+//! (`canvas`), and the selected model's details (`details`, with the
+//! definition, schema and intervals views in `detail_views`).
+//!
+//! Everything computed here comes from `core::explore` (what is shown and
+//! how it is marked) and `core::camera` (fit, focus, zoom, culling); this
+//! module only holds the signals and draws.
+
+mod canvas;
+mod detail_views;
+mod details;
+mod list;
+mod shared;
+
+use super::url_state::ViewCtl;
+use crate::core::changes::summarize;
+use crate::core::explore::{highlights, node_kinds, Highlight, Shown};
+use crate::core::lineage::{node_status, Lineage};
+use crate::core::model::Run;
+use canvas::GraphCanvas;
+use details::ModelDetails;
+use leptos::prelude::*;
+use list::ModelList;
+use shared::Shared;
+use std::sync::Arc;
+
+#[component]
+pub fn ExploreTab(run: Arc<Run>, lineage: Arc<Lineage>) -> impl IntoView {
+    let ctl = expect_context::<ViewCtl>();
+    let status = Arc::new(node_status(&lineage, &run.executions));
+    let full = Shared(Arc::new(Shown::everything(&lineage)));
+    let selected = {
+        let l = lineage.clone();
+        Memo::new(move |_| ctl.view.read().model.as_ref().and_then(|m| l.index_of(m)))
+    };
+    let unknown_model = {
+        let l = lineage.clone();
+        Memo::new(move |_| {
+            ctl.view
+                .read()
+                .model
+                .clone()
+                .filter(|m| l.index_of(m).is_none())
+        })
+    };
+    let hood = Memo::new(move |_| ctl.view.read().hood);
+    // The whole graph, or the selection's neighbourhood laid out anew.
+    let active = {
+        let l = lineage.clone();
+        Memo::new(move |_| {
+            match selected
+                .get()
+                .and_then(|sel| Shown::neighbourhood(&l, sel, hood.get()))
+            {
+                Some(part) => Shared(Arc::new(part)),
+                None => full.clone(),
+            }
+        })
+    };
+    let marks: Memo<Shared<Vec<Highlight>>> = {
+        let l = lineage.clone();
+        Memo::new(move |_| Shared(Arc::new(highlights(&l, selected.get()))))
+    };
+    let summary = Arc::new(summarize(&run.changes));
+    let kinds = Arc::new(node_kinds(&lineage, &run.models));
+    let cycle_note = move || {
+        let a = active.get();
+        let (r, s) = (a.0.layout.reversed.len(), a.0.layout.self_loops.len());
+        (r + s > 0).then(|| {
+            view! {
+                <div class="warning" role="note" data-testid="cycle-note">
+                    {format!(
+                        "The lineage has cycles: {r} edge(s) drawn right to left (dashed) and {s} self-reference(s) not drawn."
+                    )}
+                </div>
+            }
+        })
+    };
+    let (l1, s1, r1) = (lineage.clone(), status.clone(), run.clone());
+    let (l2, s2) = (lineage.clone(), status.clone());
+    let (l3, s3, r3) = (lineage.clone(), status.clone(), run.clone());
+    view! {
+        <div class="explore" data-testid="explore">
+            <ModelList lineage=l1 status=s1 run=r1 selected=selected />
+            <div class="explore__main">
+                {move || unknown_model.get().map(|m| view! {
+                    <div class="warning" role="note">{format!("This run has no model named \u{201c}{m}\u{201d}.")}</div>
+                })}
+                {cycle_note}
+                <GraphCanvas lineage=l2 status=s2 active=active selected=selected marks=marks kinds=kinds />
+                {move || {
+                    selected
+                        .get()
+                        .map(|sel| {
+                            view! { <ModelDetails lineage=l3.clone() status=s3.clone() run=r3.clone() node=sel summary=summary.clone() /> }
+                        })
+                }}
+            </div>
+        </div>
+    }
+}
