@@ -326,6 +326,21 @@ fn random_node<'a>(rng: &mut Rng, v: &'a mut Value) -> &'a mut Value {
     cur
 }
 
+/// Like `random_node`, without changing anything.
+fn random_node_ref<'a>(rng: &mut Rng, v: &'a Value) -> &'a Value {
+    let mut cur = v;
+    for _ in 0..rng.below(8) {
+        cur = match cur {
+            Value::Array(a) if !a.is_empty() && !rng.chance(4) => &a[rng.below(a.len())],
+            Value::Object(o) if !o.is_empty() && !rng.chance(4) => {
+                o.values().nth(rng.below(o.len())).unwrap_or(cur)
+            }
+            _ => break,
+        };
+    }
+    cur
+}
+
 fn mutate_value(rng: &mut Rng, v: &mut Value, others: &[Seed]) {
     let node = random_node(rng, v);
     match rng.below(10) {
@@ -375,12 +390,10 @@ fn mutate_value(rng: &mut Rng, v: &mut Value, others: &[Seed]) {
             _ => *node = random_value(rng, 0),
         },
         7 => {
-            // Splice a node of another seed.
+            // Splice a node of another (small) seed; only that node is copied.
             let other = &others[rng.below(others.len())];
-            if let Some(ov) = &other.value {
-                let mut ov = ov.clone();
-                let piece = random_node(rng, &mut ov).clone();
-                *node = piece;
+            if let (Some(ov), true) = (&other.value, other.text.len() <= 16_384) {
+                *node = random_node_ref(rng, ov).clone();
             }
         }
         8 => {

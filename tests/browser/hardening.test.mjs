@@ -86,6 +86,7 @@ test('a server that never answers ends in the error panel with Retry after the t
   assert.match(text, /did not answer within 1 s \(\/hang\/environments\.json\)/);
   const before = h.server.hung.length;
   await page.click('.error-panel button');
+  await page.waitForSelector('.loading');
   await page.waitForSelector('.error-panel', { timeout: 10_000 });
   assert.ok(h.server.hung.length > before, 'Retry asks again');
   await page.context().close();

@@ -53,8 +53,8 @@ export function contentSecurityPolicy(root, connect = ["'self'"]) {
   ].join('; ');
 }
 
-/// Decodes a request path; null when it is not a clean path (bad escape, NUL,
-/// a backslash, or a `..` segment after decoding).
+/// Decodes a request path; null when it cannot be one (a bad escape, NUL,
+/// a backslash).
 export function cleanPath(rawPath) {
   let p;
   try {
@@ -63,9 +63,11 @@ export function cleanPath(rawPath) {
     return null;
   }
   if (p.includes('\0') || p.includes('\\') || !p.startsWith('/')) return null;
-  if (p.split('/').some((seg) => seg === '..')) return null;
   return p;
 }
+
+/// Whether a decoded path walks up (a `..` segment): never looked up as a file.
+export const walksUp = (p) => p.split('/').some((seg) => seg === '..');
 
 /// Options: root (dist/), mounts {prefix: dir}, cors, csp (connect-src
 /// sources, default 'self'; false for none), hang (path prefixes that are
@@ -109,7 +111,8 @@ export function startServer({ root, port = 0, mounts = {}, cors = false, csp = [
     if (hang.some((h) => raw === h || raw.startsWith(h + '/'))) {
       const entry = { path: raw, aborted: false };
       hung.push(entry);
-      req.on('close', () => { entry.aborted = true; });
+      // The response closes when the client gives up (abort, timeout).
+      res.on('close', () => { entry.aborted = true; });
       return; // never answered
     }
     let pathname = cleanPath(raw);
@@ -124,8 +127,11 @@ export function startServer({ root, port = 0, mounts = {}, cors = false, csp = [
     }
     const baseDir = path.resolve(base);
     const file = path.resolve(baseDir, '.' + pathname);
-    if (file !== baseDir && !file.startsWith(baseDir + path.sep)) return fail(404, 'not found');
-    fs.stat(file, (err, st) => {
+    const inside = !walksUp(pathname) && (file === baseDir || file.startsWith(baseDir + path.sep));
+    // A path that walks up is never a file; as a page it is the app (which
+    // then shows its own "not found").
+    const stat = inside ? (cb) => fs.stat(file, cb) : (cb) => cb(new Error('outside'));
+    stat((err, st) => {
       try {
         if (!err && st.isFile()) {
           res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import { startServer, inlineScriptHashes, cleanPath } from './serve.mjs';
+import { startServer, inlineScriptHashes, cleanPath, walksUp } from './serve.mjs';
 
 let server, root, secret, port;
 
@@ -60,6 +60,11 @@ test('hostile paths get an answer and never a file outside the root', async () =
   assert.ok(ok.includes('{"ok":true}'));
   assert.equal(status(await raw('/environments/prod')), 200);
   assert.equal(status(await raw('/api/missing.json')), 404);
+  assert.equal(status(await raw('/api/..%2F..%2Fsecret.txt')), 404);
+  // A page path that walks up is the app's page, never a file.
+  const page = await raw('/environments/prod/runs/..%2F..%2Fenvironments');
+  assert.equal(status(page), 200);
+  assert.ok(page.includes('<title>app</title>'));
 });
 
 test('a malformed request line is answered 400, and the server lives on', async () => {
@@ -89,6 +94,8 @@ test('cleanPath', () => {
   assert.equal(cleanPath('/a%20b'), '/a b');
   assert.equal(cleanPath('/%E0%A4%A'), null);
   assert.equal(cleanPath('/a%00'), null);
-  assert.equal(cleanPath('/a/%2e%2e/b'), null);
+  assert.equal(cleanPath('/a/%2e%2e/b'), '/a/../b');
+  assert.equal(walksUp('/a/../b'), true);
+  assert.equal(walksUp('/a/..b/c'), false);
   assert.equal(cleanPath('/a%5cb'), null);
 });
