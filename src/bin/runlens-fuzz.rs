@@ -15,7 +15,7 @@
 //! most cases are small and fast; the whole documents still come up.
 //!
 //! ```text
-//! cargo run --release --bin runlens-fuzz -- --cases 1000000 [--seed 1] [--out target/fuzz-findings]
+//! cargo run --profile fuzz --bin runlens-fuzz -- --cases 1000000 [--seed 1] [--out target/fuzz-findings]
 //! ```
 //! Exit status 1 when anything panicked.
 
