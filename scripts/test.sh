@@ -16,6 +16,8 @@ step "cargo clippy (wasm32-unknown-unknown)"
 cargo clippy --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
 step "host tests"
 cargo test --locked
+step "fuzz every decoder (a short run; see README, \"Fuzzing\")"
+cargo run --quiet --locked --bin runlens-fuzz -- --cases 3000
 step "demo snapshot matches its generator"
 cargo run --quiet --locked --release --bin runlens-gen -- --check
 step "release build (trunk)"

@@ -2,14 +2,18 @@
 //! decoders. With a dbt source, the same calls are answered from dbt
 //! artifacts (`manifest.json`, `run_results.json`, `catalog.json`) read once.
 
+use crate::core::answer::{self, WebPage};
 use crate::core::dbt::{self, DbtRun};
 use crate::core::decode::{self, DecodeError};
 use crate::core::model::{Environment, EnvironmentActivity, Log, Run};
-use crate::core::route::encode;
+use crate::core::route::{encode, is_path_segment, is_run_id};
 use gloo_net::http::Request;
 use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// Where the data comes from, resolved once at start (see `app::load_api`).
 #[derive(Clone, Debug)]
@@ -17,6 +21,8 @@ pub struct Api {
     pub base: String,
     /// Base URL of a dbt `target/` directory, when reading dbt artifacts.
     pub dbt: Option<String>,
+    /// How long a request may take (`?timeout=`, `config.json`, 30 s).
+    pub timeout: Duration,
     cache: Arc<Mutex<Option<Arc<DbtRun>>>>,
     /// Run documents read through `run_shared`, by URL, for the page's life.
     runs: Arc<Mutex<HashMap<String, Arc<Run>>>>,
@@ -24,16 +30,20 @@ pub struct Api {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
-    /// The resource does not exist (404, or a static host's HTML fallback page).
+    /// The resource does not exist (404, or a static host's fallback to this app's page).
     NotFound { url: String },
     /// The request did not complete (server down, CORS, offline).
     Network { url: String, message: String },
+    /// No answer within the timeout.
+    Timeout { url: String, after: Duration },
     /// The server answered with an error status.
     Http {
         url: String,
         status: u16,
         text: String,
     },
+    /// A web page instead of JSON: a wrong base URL, a login or a proxy in the way.
+    WebPage { url: String, title: Option<String> },
     /// The response arrived but cannot be shown.
     Decode(DecodeError),
     /// dbt artifacts that cannot be read, with the reason.
@@ -47,8 +57,20 @@ impl fmt::Display for ApiError {
             ApiError::Network { url, message } => {
                 write!(f, "Could not reach the API at {url}: {message}")
             }
+            ApiError::Timeout { url, after } => write!(
+                f,
+                "The API did not answer within {} ({url})",
+                answer::seconds_text(*after)
+            ),
             ApiError::Http { url, status, text } => {
                 write!(f, "The API answered {status} {text} for {url}")
+            }
+            ApiError::WebPage { url, title } => {
+                write!(f, "The API answered with a web page instead of JSON")?;
+                if let Some(t) = title {
+                    write!(f, " (title \u{201c}{t}\u{201d})")?;
+                }
+                write!(f, " for {url}")
             }
             ApiError::Decode(e) => write!(f, "{e}"),
             ApiError::Dbt(e) => write!(f, "{e}"),
@@ -56,11 +78,51 @@ impl fmt::Display for ApiError {
     }
 }
 
+thread_local! {
+    /// Requests in flight for a page: (id, the page's path when it asked, controller).
+    static IN_FLIGHT: RefCell<Vec<(u64, String, web_sys::AbortController)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The page's path as the browser has it (what requests are tagged with).
+pub fn current_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
+
+/// Aborts the requests of pages other than `path` (called when the page
+/// changes): a page left behind does not keep downloading.
+pub fn abort_requests_not_for(path: &str) {
+    IN_FLIGHT.with(|f| {
+        f.borrow_mut().retain(|(_, p, c)| {
+            if p == path {
+                true
+            } else {
+                c.abort();
+                false
+            }
+        })
+    });
+}
+
+/// Removes a request from the in-flight list when it ends, however it ends.
+struct InFlight(Option<u64>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(id) = self.0 {
+            IN_FLIGHT.with(|f| f.borrow_mut().retain(|(i, _, _)| *i != id));
+        }
+    }
+}
+
 impl Api {
-    pub fn new(base: String, dbt: Option<String>) -> Api {
+    pub fn new(base: String, dbt: Option<String>, timeout: Duration) -> Api {
         Api {
             base,
             dbt,
+            timeout,
             cache: Arc::new(Mutex::new(None)),
             runs: Arc::new(Mutex::new(HashMap::new())),
         }
@@ -71,7 +133,7 @@ impl Api {
     }
 
     async fn get_text(&self, path: &str) -> Result<String, ApiError> {
-        self.get_url(self.url(path)).await
+        self.get_url(self.url(path), true).await
     }
 
     /// The dbt invocation, read once and kept (`app::load_api` reads it at
@@ -85,14 +147,14 @@ impl Api {
         }
         let file = |name: &str| format!("{}/{name}", base.trim_end_matches('/'));
         let manifest = self
-            .get_url(file("manifest.json"))
+            .get_url(file("manifest.json"), false)
             .await
             .map_err(|e| ApiError::Dbt(format!("manifest.json: {e}")))?;
         let results = self
-            .get_url(file("run_results.json"))
+            .get_url(file("run_results.json"), false)
             .await
             .map_err(|e| ApiError::Dbt(format!("run_results.json: {e}")))?;
-        let catalog = match self.get_url(file("catalog.json")).await {
+        let catalog = match self.get_url(file("catalog.json"), false).await {
             Ok(c) => Some(c),
             Err(ApiError::NotFound { .. }) => None,
             Err(e) => return Err(ApiError::Dbt(format!("catalog.json: {e}"))),
@@ -115,43 +177,94 @@ impl Api {
         Ok(Some(d))
     }
 
-    async fn get_url(&self, url: String) -> Result<String, ApiError> {
-        let resp = Request::get(&url)
+    /// GET `url` as text, given up after the timeout. A request `for_page`
+    /// is aborted when the app moves to another page (the shared dbt
+    /// download is not).
+    async fn get_url(&self, url: String, for_page: bool) -> Result<String, ApiError> {
+        let ctrl = web_sys::AbortController::new().ok();
+        let _in_flight = match (&ctrl, for_page) {
+            (Some(c), true) => {
+                let id = NEXT_ID.with(|n| {
+                    n.set(n.get() + 1);
+                    n.get()
+                });
+                IN_FLIGHT.with(|f| f.borrow_mut().push((id, current_path(), c.clone())));
+                InFlight(Some(id))
+            }
+            _ => InFlight(None),
+        };
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = ctrl.clone().and_then(|c| {
+            let flag = timed_out.clone();
+            leptos::prelude::set_timeout_with_handle(
+                move || {
+                    flag.set(true);
+                    c.abort();
+                },
+                self.timeout,
+            )
+            .ok()
+        });
+        let result = self.fetch(&url, ctrl.as_ref().map(|c| c.signal())).await;
+        if let Some(t) = timer {
+            t.clear();
+        }
+        match result {
+            Err(ApiError::Network { .. }) if timed_out.get() => Err(ApiError::Timeout {
+                url,
+                after: self.timeout,
+            }),
+            other => other,
+        }
+    }
+
+    async fn fetch(
+        &self,
+        url: &str,
+        signal: Option<web_sys::AbortSignal>,
+    ) -> Result<String, ApiError> {
+        let network = |e: gloo_net::Error| ApiError::Network {
+            url: url.to_string(),
+            message: e.to_string(),
+        };
+        let resp = Request::get(url)
             .header("Accept", "application/json")
+            .abort_signal(signal.as_ref())
             .send()
             .await
-            .map_err(|e| ApiError::Network {
-                url: url.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(network)?;
         if resp.status() == 404 || resp.status() == 410 {
-            return Err(ApiError::NotFound { url });
+            return Err(ApiError::NotFound { url: url.into() });
         }
         if !resp.ok() {
             return Err(ApiError::Http {
-                url,
+                url: url.into(),
                 status: resp.status(),
                 text: resp.status_text(),
             });
         }
-        // A static host with a single-page-app fallback answers unknown paths
-        // with index.html and 200: that is a missing resource, not bad JSON.
         let ctype = resp.headers().get("content-type").unwrap_or_default();
-        if ctype.contains("text/html") {
-            return Err(ApiError::NotFound { url });
+        let text = resp.text().await.map_err(network)?;
+        // A static host with a single-page-app fallback answers unknown paths
+        // with this app's index.html and 200: that is a missing resource. Any
+        // other page is a wrong base URL or a login in the way.
+        match answer::web_page(&ctype, &text) {
+            Some(WebPage::AppFallback) => Err(ApiError::NotFound { url: url.into() }),
+            Some(WebPage::Other { title }) => Err(ApiError::WebPage {
+                url: url.into(),
+                title,
+            }),
+            None => Ok(text),
         }
-        resp.text().await.map_err(|e| ApiError::Network {
-            url,
-            message: e.to_string(),
-        })
     }
 
     pub async fn environments(&self) -> Result<Vec<Environment>, ApiError> {
         if let Some(d) = self.dbt_run().await? {
             return Ok(vec![dbt::environment_of(&d).0]);
         }
-        let text = self.get_text("environments.json").await?;
-        decode::decode_environments(&text).map_err(ApiError::Decode)
+        let path = "environments.json";
+        let text = self.get_text(path).await?;
+        decode::decode_environments(&text).map_err(|e| ApiError::Decode(e.in_document(path)))
     }
 
     pub async fn activity(&self, env: &str) -> Result<EnvironmentActivity, ApiError> {
@@ -165,10 +278,12 @@ impl Api {
                 })
             };
         }
-        let text = self
-            .get_text(&format!("environments/{}/activity.json", encode(env)))
-            .await?;
-        decode::decode_activity(&text).map_err(ApiError::Decode)
+        if !is_path_segment(env) {
+            return Err(ApiError::NotFound { url: env.into() });
+        }
+        let path = format!("environments/{}/activity.json", encode(env));
+        let text = self.get_text(&path).await?;
+        decode::decode_activity(&text).map_err(|e| ApiError::Decode(e.in_document(&path)))
     }
 
     /// One month page of a paged activity (`YYYY-MM`, see docs/api.md).
@@ -241,8 +356,16 @@ impl Api {
                 })
             };
         }
-        let text = self.get_text(&Api::run_path(env, run_id)).await?;
-        decode::decode_run(&text).map_err(ApiError::Decode)
+        // Checked before any request: a malformed id is "not found", never
+        // a fetch of another document.
+        if !is_path_segment(env) || !is_run_id(run_id) {
+            return Err(ApiError::NotFound {
+                url: format!("{env}/{run_id}"),
+            });
+        }
+        let path = Api::run_path(env, run_id);
+        let text = self.get_text(&path).await?;
+        decode::decode_run(&text).map_err(|e| ApiError::Decode(e.in_document(&path)))
     }
 
     pub async fn log(&self, log_id: &str) -> Result<Log, ApiError> {
@@ -251,9 +374,11 @@ impl Api {
                 url: log_id.to_string(),
             });
         }
-        let text = self
-            .get_text(&format!("logs/{}.json", encode(log_id)))
-            .await?;
-        decode::decode_log(&text).map_err(ApiError::Decode)
+        if !is_path_segment(log_id) {
+            return Err(ApiError::NotFound { url: log_id.into() });
+        }
+        let path = format!("logs/{}.json", encode(log_id));
+        let text = self.get_text(&path).await?;
+        decode::decode_log(&text).map_err(|e| ApiError::Decode(e.in_document(&path)))
     }
 }

@@ -227,10 +227,16 @@ fn Overview(
     let env_d = env.clone();
     let act_chart = activity.clone();
     let warnings = activity.warnings.clone();
+    let notes = activity.notes.clone();
     view! {
         {(!warnings.is_empty()).then(|| view! {
             <div class="warning" role="note">
                 {format!("{} entries could not be shown: {}", warnings.len(), warnings.join("; "))}
+            </div>
+        })}
+        {(!notes.is_empty()).then(|| view! {
+            <div class="warning" role="note" data-testid="source-notes">
+                {format!("Note: {}", notes.join("; "))}
             </div>
         })}
         <section class="cards cards--4" data-testid="env-cards">

@@ -47,10 +47,16 @@ fn url_override(param: &str, key: &str) -> Option<String> {
     from_url.or_else(|| session_storage()?.get_item(key).ok().flatten())
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Default)]
 struct ConfigFile {
+    #[serde(default)]
     api_base: Option<String>,
+    /// Seconds a request may take (default 30).
+    #[serde(default)]
+    request_timeout_s: Option<f64>,
 }
+
+const SESSION_TIMEOUT_KEY: &str = "runlens.timeout";
 
 /// Resolves the data source: `?dbt=` (a dbt target directory) or the Run
 /// API at `?api=`, else `config.json`'s `api_base`, else `/api`.
@@ -65,10 +71,9 @@ async fn load_api() -> Api {
 
 async fn resolve_api() -> Api {
     let dbt = url_override("dbt", SESSION_DBT_KEY);
-    if let Some(base) = url_override("api", SESSION_API_KEY) {
-        return Api::new(base, dbt);
-    }
-    let from_file = async {
+    let from_url = url_override("api", SESSION_API_KEY);
+    let timeout_param = url_override("timeout", SESSION_TIMEOUT_KEY);
+    let config = async {
         let resp = gloo_net::http::Request::get("/config.json")
             .send()
             .await
@@ -76,9 +81,15 @@ async fn resolve_api() -> Api {
         if !resp.ok() {
             return None;
         }
-        resp.json::<ConfigFile>().await.ok()?.api_base
-    };
-    Api::new(from_file.await.unwrap_or_else(|| "/api".into()), dbt)
+        resp.json::<ConfigFile>().await.ok()
+    }
+    .await
+    .unwrap_or_default();
+    let timeout = crate::core::answer::timeout(timeout_param.as_deref(), config.request_timeout_s);
+    let base = from_url
+        .or(config.api_base)
+        .unwrap_or_else(|| "/api".into());
+    Api::new(base, dbt, timeout)
 }
 
 pub fn start() {
@@ -111,6 +122,7 @@ fn Shell(api: Api) -> impl IntoView {
     let set_mode = move |m: TimeMode| context::set_time_mode(TimeCtx(time_mode), m);
     view! {
         <Router>
+            <AbortLeftRequests />
             <header class="topbar">
                 <a class="brand" href=crate::core::route::environments()>
                     <span class="brand__mark" aria-hidden="true"></span>
@@ -161,4 +173,14 @@ fn Shell(api: Api) -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+/// Aborts the requests of a page when the app moves to another one.
+#[component]
+fn AbortLeftRequests() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        api::abort_requests_not_for(&api::current_path());
+    });
 }

@@ -111,7 +111,10 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
     };
     let r = run.clone();
     let duration = move || {
-        let d = format::human_duration(r.duration(clock.get()));
+        let Some(d) = r.duration(clock.get()).map(format::human_duration) else {
+            // An end before the start: the API's times disagree.
+            return "unknown (end before start)".to_string();
+        };
         if r.end.is_none() && r.refreshed_at.is_some() {
             format!("{d} so far (at last refresh)")
         } else if r.end.is_none() {

@@ -13,7 +13,10 @@ pub fn StatusBadge(status: Status, #[prop(optional)] large: bool) -> impl IntoVi
         status.css(),
         if large { " status--large" } else { "" }
     );
-    view! { <span class=class data-status=status.key().to_string()>{status.label()}</span> }
+    // A long unknown status is cut with an ellipsis (CSS); the title keeps it whole.
+    let label = status.label();
+    let title = label.clone();
+    view! { <span class=class data-status=status.key().to_string() title=title>{label}</span> }
 }
 
 /// Offset in seconds east of UTC at which `t` is shown in `mode`.
@@ -79,6 +82,14 @@ pub fn ErrorPanel(error: ApiError, retry: Callback<()>) -> impl IntoView {
         ApiError::Decode(_) => (
             "The API sent data runlens cannot show",
             "The response does not match the Run API contract (docs/api.md).",
+        ),
+        ApiError::Timeout { .. } => (
+            "The API did not answer in time",
+            "The server may be slow or unreachable; try again. The timeout is set with ?timeout=<seconds> or request_timeout_s in config.json.",
+        ),
+        ApiError::WebPage { .. } => (
+            "The API answered with a web page",
+            "This is usually a wrong API base URL, or a login page or proxy in the way.",
         ),
         ApiError::NotFound { .. } => ("Not found", ""),
         ApiError::Dbt(_) => (

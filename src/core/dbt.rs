@@ -10,73 +10,75 @@
 //! invocation id. Logs are what the artifacts carry: timing, message,
 //! adapter response, failures; full dbt logs are not part of the artifacts.
 
-use super::decode::parse_time;
+use super::decode::{located, parse_time};
 use super::encode;
 use super::model::*;
 use super::store::{safe_name, Submission};
-use super::wire::{LogDoc, StoredRunDoc};
+use super::wire::{de, LogDoc, StoredRunDoc};
 use chrono::Duration;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Deserialize, Default)]
 struct Metadata {
+    /// Any JSON: an unknown version is a note, never a broken file.
     #[serde(default)]
-    dbt_schema_version: String,
-    #[serde(default)]
+    dbt_schema_version: Value,
+    #[serde(default, deserialize_with = "de::or_default")]
     dbt_version: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     generated_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     invocation_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     env: HashMap<String, Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     project_name: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
 struct DependsOn {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     nodes: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
 struct Contract {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     enforced: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     checksum: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
 struct Checksum {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     checksum: String,
 }
 
 #[derive(Deserialize, Default)]
 struct NodeConfig {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     materialized: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     contract: Contract,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     severity: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     meta: HashMap<String, Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     tags: Value,
 }
 
 #[derive(Deserialize, Default)]
 struct ColumnInfo {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     data_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     description: Option<String>,
     #[serde(default)]
     constraints: Vec<Value>,
@@ -84,106 +86,106 @@ struct ColumnInfo {
 
 #[derive(Deserialize, Default)]
 struct ManifestNode {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     checksum: Checksum,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     contract: Contract,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     resource_type: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     source_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     config: NodeConfig,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     depends_on: DependsOn,
-    #[serde(default, alias = "compiled_sql")]
+    #[serde(default, deserialize_with = "de::or_default", alias = "compiled_sql")]
     compiled_code: Option<String>,
-    #[serde(default, alias = "raw_sql")]
+    #[serde(default, deserialize_with = "de::or_default", alias = "raw_sql")]
     raw_code: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     columns: BTreeMap<String, ColumnInfo>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     meta: HashMap<String, Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     tags: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     attached_node: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     language: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct Manifest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     metadata: Metadata,
     nodes: BTreeMap<String, ManifestNode>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     sources: BTreeMap<String, ManifestNode>,
 }
 
 #[derive(Deserialize, Default)]
 struct Timing {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     started_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     completed_at: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct ResultEntry {
     unique_id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     status: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     timing: Vec<Timing>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     execution_time: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     message: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     failures: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     adapter_response: Value,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     thread_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     compiled_code: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct RunResults {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     metadata: Metadata,
     results: Vec<ResultEntry>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     elapsed_time: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     args: HashMap<String, Value>,
 }
 
 #[derive(Deserialize, Default)]
 struct CatalogColumn {
-    #[serde(default, rename = "type")]
+    #[serde(default, deserialize_with = "de::or_default", rename = "type")]
     data_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     comment: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
 struct CatalogNode {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     columns: BTreeMap<String, CatalogColumn>,
 }
 
 #[derive(Deserialize, Default)]
 struct Catalog {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     nodes: BTreeMap<String, CatalogNode>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     sources: BTreeMap<String, CatalogNode>,
 }
 
@@ -215,23 +217,56 @@ fn artifact_version(schema: &str) -> Option<u32> {
     v.strip_prefix('v')?.parse().ok()
 }
 
+/// A note when an artifact's schema version is not one runlens reads.
+fn version_note(
+    file: &str,
+    schema: &Value,
+    known: std::ops::RangeInclusive<u32>,
+) -> Option<String> {
+    let (lo, hi) = (known.start(), known.end());
+    let text = match schema {
+        Value::Null => return Some(format!("{file} does not say its schema version")),
+        Value::String(s) if s.trim().is_empty() => {
+            return Some(format!("{file} does not say its schema version"))
+        }
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match artifact_version(&text) {
+        Some(v) if known.contains(&v) => None,
+        Some(v) => Some(format!(
+            "{file} is v{v}; runlens is tested with v{lo} to v{hi}"
+        )),
+        None => Some(format!(
+            "{file} has dbt_schema_version {}, not a version runlens knows; it reads v{lo} to v{hi} and shows what it can",
+            text.chars().take(80).collect::<String>()
+        )),
+    }
+}
+
 fn err(file: &str, message: impl Into<String>) -> String {
     format!("{file}: {}", message.into())
 }
 
-fn parse<'a, T: Deserialize<'a>>(file: &str, text: &'a str, what: &str) -> Result<T, String> {
-    let value: T = serde_json::from_str(text).map_err(|e| {
+fn parse<T: DeserializeOwned>(file: &str, text: &str, what: &str) -> Result<T, String> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let html = || {
+        err(
+            file,
+            "the server sent an HTML page, not JSON: is the URL right?",
+        )
+    };
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         if text.trim_start().starts_with('<') {
-            err(
-                file,
-                "the server sent an HTML page, not JSON: is the URL right?",
-            )
-        } else if e.is_syntax() || e.is_eof() {
-            err(file, format!("not valid JSON ({e})"))
+            html()
+        } else if e.inner().is_syntax() || e.inner().is_eof() {
+            err(file, format!("not valid JSON ({})", e.inner()))
         } else {
-            err(file, format!("not a dbt {what} ({e})"))
+            err(file, format!("not a dbt {what} ({})", located(e)))
         }
     })?;
+    de.end()
+        .map_err(|e| err(file, format!("not valid JSON ({e})")))?;
     Ok(value)
 }
 
@@ -277,41 +312,24 @@ fn text_of(v: &Value) -> Option<String> {
 /// Builds a run from the text of the artifacts. Errors say which file is
 /// wrong and how; oddities that do not stop the reading become `notes`.
 pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<DbtRun, String> {
-    let m: Manifest = parse("manifest.json", manifest, "manifest (it has no \"nodes\")")?;
-    let r: RunResults = parse(
-        "run_results.json",
-        run_results,
-        "run_results file (it has no \"results\")",
-    )?;
+    let m: Manifest = parse("manifest.json", manifest, "manifest")?;
+    let r: RunResults = parse("run_results.json", run_results, "run_results file")?;
     let cat: Catalog = match catalog {
         Some(c) => parse("catalog.json", c, "catalog")?,
         None => Catalog::default(),
     };
     let mut notes = Vec::new();
     let mut refusals = Vec::new();
-    for (file, meta, range) in [
-        ("manifest.json", &m.metadata, 8..=12),
-        ("run_results.json", &r.metadata, 4..=6),
+    for (file, version, range) in [
+        ("manifest.json", &m.metadata.dbt_schema_version, 8..=12),
+        ("run_results.json", &r.metadata.dbt_schema_version, 4..=6),
     ] {
-        let (lo, hi) = (range.start(), range.end());
-        match artifact_version(&meta.dbt_schema_version) {
-            Some(v) if range.contains(&v) => {}
-            Some(v) => {
-                notes.push(format!(
-                    "{file} is v{v}; runlens is tested with v{lo} to v{hi}"
-                ));
-                refusals.push(format!(
-                    "{file}: metadata.dbt_schema_version is {:?}: runlens-ingest reads v{lo} to v{hi}",
-                    meta.dbt_schema_version
-                ));
-            }
-            None => {
-                notes.push(format!("{file} does not say its schema version"));
-                refusals.push(format!(
-                    "{file}: metadata.dbt_schema_version is missing or unreadable ({:?})",
-                    meta.dbt_schema_version
-                ));
-            }
+        let (lo, hi) = (*range.start(), *range.end());
+        if let Some(note) = version_note(file, version, range) {
+            refusals.push(format!(
+                "{file}: metadata.dbt_schema_version: {note}; runlens-ingest reads v{lo} to v{hi}"
+            ));
+            notes.push(note);
         }
     }
     if let (Some(a), Some(b)) = (&m.metadata.invocation_id, &r.metadata.invocation_id) {
@@ -1044,7 +1062,8 @@ pub fn environment_of(d: &DbtRun) -> (Environment, EnvironmentActivity) {
         EnvironmentActivity {
             environment: r.environment.clone(),
             activity: vec![activity],
-            warnings: d.notes.clone(),
+            warnings: Vec::new(),
+            notes: d.notes.clone(),
             months: Vec::new(),
         },
     )
@@ -1053,6 +1072,106 @@ pub fn environment_of(d: &DbtRun) -> (Environment, EnvironmentActivity) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_schema_version_is_a_note_not_an_error_nor_a_dropped_entry() {
+        // Finding 8: `dbt_schema_version: 42` was "the manifest has no nodes".
+        let m = MANIFEST.replace(
+            r#""dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v12.json""#,
+            r#""dbt_schema_version":42"#,
+        );
+        let d = read(&m, RESULTS, None).unwrap();
+        assert_eq!(
+            d.notes,
+            ["manifest.json has dbt_schema_version 42, not a version runlens knows; it reads v8 to v12 and shows what it can"]
+        );
+        assert_eq!(d.run.executions.len(), 3);
+        let (_, activity) = environment_of(&d);
+        // Nothing was dropped: no "N entries could not be shown".
+        assert_eq!(activity.warnings, Vec::<String>::new());
+        assert_eq!(activity.notes, d.notes);
+        let m = MANIFEST.replace(
+            r#""dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v12.json","#,
+            "",
+        );
+        assert_eq!(
+            read(&m, RESULTS, None).unwrap().notes,
+            ["manifest.json does not say its schema version"]
+        );
+    }
+
+    #[test]
+    fn null_in_the_artifacts_reads_as_absent() {
+        // Maps keyed by unique id or name: their entries are not fields.
+        const MAPS: [&str; 3] = ["nodes", "sources", "columns"];
+        fn fields(v: &Value, path: &mut Vec<String>, is_map: bool, out: &mut Vec<Vec<String>>) {
+            match v {
+                Value::Object(o) => {
+                    for (k, x) in o {
+                        path.push(k.clone());
+                        if !is_map && !matches!(k.as_str(), "nodes" | "results" | "unique_id") {
+                            out.push(path.clone());
+                        }
+                        // Free-form values (shown as given): their content is not fields.
+                        let free =
+                            matches!(k.as_str(), "adapter_response" | "meta" | "env" | "args");
+                        if !free || is_map {
+                            fields(x, path, MAPS.contains(&k.as_str()) && !is_map, out);
+                        }
+                        path.pop();
+                    }
+                }
+                Value::Array(a) => {
+                    for (i, x) in a.iter().enumerate() {
+                        path.push(i.to_string());
+                        fields(x, path, false, out);
+                        path.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+        fn edit(doc: &Value, path: &[String], null: bool) -> String {
+            let mut d = doc.clone();
+            let mut cur = &mut d;
+            for seg in &path[..path.len() - 1] {
+                cur = match cur {
+                    Value::Array(a) => &mut a[seg.parse::<usize>().unwrap()],
+                    other => &mut other[seg.as_str()],
+                };
+            }
+            let last = &path[path.len() - 1];
+            let o = cur.as_object_mut().unwrap();
+            if null {
+                o.insert(last.clone(), Value::Null);
+            } else {
+                o.remove(last);
+            }
+            d.to_string()
+        }
+        let mut checked = 0;
+        for (which, text) in [(0, MANIFEST), (1, RESULTS)] {
+            let doc: Value = serde_json::from_str(text).unwrap();
+            let mut paths = Vec::new();
+            fields(&doc, &mut Vec::new(), false, &mut paths);
+            for p in paths {
+                let (n, a) = (edit(&doc, &p, true), edit(&doc, &p, false));
+                let (nulled, absent) = if which == 0 {
+                    (read(&n, RESULTS, None), read(&a, RESULTS, None))
+                } else {
+                    (read(MANIFEST, &n, None), read(MANIFEST, &a, None))
+                };
+                assert_eq!(
+                    nulled,
+                    absent,
+                    "{}: {p:?} = null",
+                    ["manifest", "run_results"][which]
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 60, "{checked}");
+    }
 
     const MANIFEST: &str = r#"{"metadata":{"dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v12.json","invocation_id":"4b8e5a1c-0000-4000-8000-0123456789ab"},
       "nodes":{
@@ -1189,6 +1308,14 @@ mod tests {
         assert!(read(MANIFEST, r#"{"nodes":{}}"#, None)
             .unwrap_err()
             .starts_with("run_results.json: not a dbt run_results file"));
+        assert_eq!(
+            read(r#"{"metadata":{}}"#, RESULTS, None).unwrap_err(),
+            "manifest.json: not a dbt manifest (nodes: required, but missing)"
+        );
+        assert_eq!(
+            read(r#"{"nodes":{"model.a":{"name":5}}}"#, RESULTS, None).unwrap_err(),
+            "manifest.json: not a dbt manifest (nodes.model.a.name: expected a string, got 5)"
+        );
         let old = MANIFEST.replace("manifest/v12", "manifest/v5");
         assert_eq!(
             read(&old, RESULTS, None).unwrap().notes,

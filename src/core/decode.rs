@@ -15,26 +15,123 @@ use std::fmt;
 pub struct DecodeError {
     /// Which document: "run 2f3a…", "environments list".
     pub what: String,
+    /// Where it came from ("environments/prod/runs/….json"), set by the shell.
+    pub document: Option<String>,
     pub message: String,
+}
+
+impl DecodeError {
+    fn new(what: impl Into<String>, message: String) -> DecodeError {
+        DecodeError {
+            what: what.into(),
+            document: None,
+            message,
+        }
+    }
+
+    /// The same error, naming the document it was read from.
+    pub fn in_document(mut self, path: &str) -> DecodeError {
+        self.document = Some(path.to_string());
+        self
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "The {} could not be read: {}", self.what, self.message)
+        write!(f, "The {} could not be read: ", self.what)?;
+        if let Some(d) = &self.document {
+            write!(f, "{d}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// A serde message in the words of the contract: "expected an RFC 3339
+/// time, got 17" instead of "invalid type: integer `17`, expected a string".
+pub fn humanize(message: &str) -> String {
+    // serde_json appends the position, which a reader of a path does not need.
+    let m = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => &message[..i],
+        _ => message,
+    };
+    let expected = |e: &str| -> String {
+        match e {
+            "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more".into(),
+            "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".into(),
+            "f32" | "f64" => "a number".into(),
+            "a sequence" => "a list".into(),
+            "a map" => "an object".into(),
+            e if e.starts_with("struct ") => "an object".into(),
+            e => e.to_string(),
+        }
+    };
+    let got = |u: &str| -> String {
+        for p in ["integer ", "floating point ", "boolean ", "character "] {
+            if let Some(v) = u.strip_prefix(p) {
+                return v.trim_matches('`').to_string();
+            }
+        }
+        match u {
+            "sequence" => "a list".into(),
+            "map" => "an object".into(),
+            "unit value" => "null".into(),
+            u => u.strip_prefix("string ").unwrap_or(u).to_string(),
+        }
+    };
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = m.strip_prefix(prefix) {
+            if let Some((u, e)) = rest.rsplit_once(", expected ") {
+                return format!("expected {}, got {}", expected(e), got(u));
+            }
+        }
+    }
+    if let Some(f) = m
+        .strip_prefix("missing field `")
+        .and_then(|f| f.strip_suffix('`'))
+    {
+        return format!("{f}: required, but missing");
+    }
+    m.to_string()
+}
+
+/// A deserialization error as "path: what was expected, got what".
+pub(crate) fn located(e: serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = e.path().to_string();
+    let inner = humanize(&e.inner().to_string());
+    if path == "." || path.is_empty() {
+        inner
+    } else if inner.contains(": required, but missing") {
+        format!("{path}.{inner}")
+    } else {
+        format!("{path}: {inner}")
     }
 }
 
 fn parse_json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, DecodeError> {
-    serde_json::from_str(text).map_err(|e| DecodeError {
-        what: what.to_string(),
-        message: format!("invalid JSON ({e})"),
-    })
+    let syntax = |e: serde_json::Error| {
+        if text.trim_start().starts_with('<') {
+            "the API answered with a web page instead of JSON".to_string()
+        } else {
+            format!("invalid JSON ({e})")
+        }
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let message = if e.inner().is_syntax() || e.inner().is_eof() {
+            syntax(e.into_inner())
+        } else {
+            located(e)
+        };
+        DecodeError::new(what, message)
+    })?;
+    de.end().map_err(|e| DecodeError::new(what, syntax(e)))?;
+    Ok(value)
 }
 
 pub fn parse_time(field: &str, s: &str) -> Result<Time, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("{field}: {s:?} is not an RFC 3339 time"))
+        .map_err(|_| format!("{field}: expected an RFC 3339 time, got {s:?}"))
 }
 
 fn parse_opt_time(field: &str, s: &Option<String>) -> Result<Option<Time>, String> {
@@ -75,32 +172,34 @@ fn duration_of(start: Option<Time>, end: Option<Time>, ms: Option<i64>) -> Optio
 /// A row as JSON, read into its DTO here so that one malformed row (a
 /// `null` status, a negative count) is a warning, not a broken document.
 fn dto<T: DeserializeOwned>(v: serde_json::Value) -> Result<T, String> {
-    serde_json::from_value(v).map_err(|e| e.to_string())
+    serde_path_to_error::deserialize(v).map_err(located)
 }
 
+// `null` is absent here too (`or_default`, `Option`); times say so in errors.
 #[derive(serde::Deserialize)]
 struct RawRunDoc {
     id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     environment: String,
     #[serde(default)]
     status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::opt_time")]
     refreshed_at: Option<String>,
+    #[serde(deserialize_with = "de::time")]
     start: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::opt_time")]
     end: Option<String>,
     #[serde(default)]
     previous_run_id: Option<String>,
     #[serde(default)]
     next_run_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     changes_since_previous: Vec<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     executions: Vec<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     audits: Vec<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     models: Vec<serde_json::Value>,
     #[serde(default)]
     log_id: Option<String>,
@@ -108,11 +207,11 @@ struct RawRunDoc {
 
 #[derive(serde::Deserialize)]
 struct RawList {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     environment: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     environments: Vec<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     activity: Vec<serde_json::Value>,
     #[serde(default)]
     months: Vec<serde_json::Value>,
@@ -201,6 +300,7 @@ pub fn decode_activity(text: &str) -> Result<EnvironmentActivity, DecodeError> {
         activity,
         warnings,
         months,
+        notes: Vec::new(),
     })
 }
 
@@ -290,6 +390,17 @@ fn plan_from_dto(d: PlanChangeDto) -> Result<PlanChange, String> {
     })
 }
 
+/// "audits[3].start: expected an RFC 3339 time, got 17 (row skipped)": the
+/// row's path joined to the field's when the reason starts with one.
+fn row_warning(label: &str, i: usize, reason: &str) -> String {
+    match reason.split_once(": ") {
+        Some((field, _)) if !field.is_empty() && !field.contains(' ') => {
+            format!("{label}[{i}].{reason} (row skipped)")
+        }
+        _ => format!("{label}[{i}]: {reason} (row skipped)"),
+    }
+}
+
 /// Converts each row, keeping the good ones and describing the bad ones.
 fn rows<T>(
     label: &str,
@@ -301,7 +412,7 @@ fn rows<T>(
     for (i, item) in items.into_iter().enumerate() {
         match convert(item) {
             Ok(v) => out.push(v),
-            Err(e) => warnings.push(format!("{label}[{i}] skipped: {e}")),
+            Err(e) => warnings.push(row_warning(label, i, &e)),
         }
     }
     out
@@ -309,10 +420,7 @@ fn rows<T>(
 
 fn run_from_doc(doc: RawRunDoc) -> Result<Run, DecodeError> {
     let what = format!("run {}", doc.id);
-    let err = |message: String| DecodeError {
-        what: what.clone(),
-        message,
-    };
+    let err = |message: String| DecodeError::new(what.clone(), message);
     let id = RunId::parse(&doc.id).map_err(|e| err(format!("id: {e}")))?;
     let start = parse_time("start", &doc.start).map_err(err)?;
     let end = parse_opt_time("end", &doc.end).map_err(err)?;
@@ -429,7 +537,10 @@ mod tests {
         assert_eq!(run.executions[0].model, "b");
         assert_eq!(
             run.warnings,
-            vec!["executions[0] skipped: start: \"yesterday\" is not an RFC 3339 time".to_string()]
+            vec![
+                "executions[0].start: expected an RFC 3339 time, got \"yesterday\" (row skipped)"
+                    .to_string()
+            ]
         );
     }
 
@@ -453,10 +564,13 @@ mod tests {
         assert_eq!(run.executions[0].duration, None);
         assert_eq!(run.audits.len(), 1);
         assert_eq!(run.warnings.len(), 3);
-        assert!(
-            run.warnings[0].starts_with("executions[0] skipped: invalid type: null"),
-            "{:?}",
-            run.warnings
+        assert_eq!(
+            run.warnings,
+            [
+                "executions[0].status: expected a string, got null (row skipped)",
+                "executions[2].duration_ms: expected a whole number, got 1.5 (row skipped)",
+                "audits[0].failing_rows: expected a whole number, 0 or more, got -1 (row skipped)"
+            ]
         );
         let a = decode_activity(
             r#"{"environment":"prod","activity":[{"id":"0123456789abcdef0123456789abcdef","kind":"run","status":"complete","start":"2026-11-20T00:00:00Z","duration_ms":-3},{"id":5}]}"#,
@@ -481,11 +595,59 @@ mod tests {
             "The run xyz could not be read: id: \"xyz\" is not a 32-character hexadecimal id"
         );
         let e = decode_run("<!doctype html>").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "The run could not be read: the API answered with a web page instead of JSON"
+        );
+        let e = decode_run(r#"{"id":"0123"#).unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("The run could not be read: invalid JSON"),
+                .starts_with("The run could not be read: invalid JSON (EOF while parsing"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn wrong_types_name_the_document_the_path_and_what_was_expected() {
+        // Finding 10: a type error in valid JSON is not "invalid JSON".
+        let doc = format!(r#"{{"id":"{ID}","environment":"prod","status":"complete","start":17}}"#);
+        let e = decode_run(&doc).unwrap_err();
+        assert_eq!(
+            e.in_document("environments/prod/runs/x.json").to_string(),
+            "The run could not be read: environments/prod/runs/x.json: start: expected an RFC 3339 time, got 17"
+        );
+        let e = decode_run(&format!(
+            r#"{{"id":"{ID}","environment":"prod","status":"complete"}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(e.message, "start: required, but missing");
+        let e = decode_run(&format!(
+            r#"{{"id":"{ID}","environment":"prod","status":"complete","start":"2026-11-20T00:00:00Z","executions":{{}}}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(e.message, "executions: expected a list, got an object");
+        let e =
+            decode_log(r#"{"id":"l","lines":[{"message":"a"},{"message":"b"},{"message":[1]}]}"#)
+                .unwrap_err();
+        assert_eq!(e.message, "lines[2].message: expected a string, got a list");
+        let e = decode_environments(r#"{"environments":{"name":"x"}}"#).unwrap_err();
+        assert_eq!(e.message, "environments: expected a list, got an object");
+        // A bad row names its path and is skipped.
+        let run = decode_run(&format!(
+            r#"{{"id":"{ID}","environment":"prod","status":"complete","start":"2026-11-20T00:00:00Z",
+               "audits":[{{"name":"a","model":"m","status":"complete"}},{{"name":"b","model":"m","status":"complete"}},
+                         {{"name":"c","model":"m","status":"complete"}},{{"name":"d","model":"m","status":"complete","start":17}}],
+               "models":[{{"name":"m","intervals":[{{"start":"2026-11-20T00:00:00Z","end":true}}]}}]}}"#
+        ))
+        .unwrap();
+        assert_eq!(
+            run.warnings,
+            [
+                "audits[3].start: expected an RFC 3339 time, got 17 (row skipped)",
+                "models[0].intervals[0].end: expected an RFC 3339 time, got true (row skipped)"
+            ]
+        );
+        assert_eq!(run.audits.len(), 3);
     }
 
     #[test]

@@ -66,7 +66,8 @@ impl Lineage {
         let mut edges = Vec::new();
         for m in &run.models {
             let to = index[&m.name];
-            for u in &m.upstream {
+            // An empty upstream name names nothing: no unnamed node.
+            for u in m.upstream.iter().filter(|u| !u.trim().is_empty()) {
                 let from = match index.get(u) {
                     Some(&i) => i,
                     None => {
@@ -244,6 +245,21 @@ mod tests {
         assert_eq!(l.edges.len(), 8);
         assert_eq!(l.upstream[4], vec![1, 2]);
         assert_eq!(l.index_of("mart.y"), Some(4));
+    }
+
+    #[test]
+    fn an_empty_upstream_name_is_not_a_node() {
+        let mut r = run();
+        r.models[0].upstream.push(String::new());
+        r.models[1].upstream.push("  ".into());
+        let l = Lineage::from_run(&r);
+        assert_eq!(l.len(), 8);
+        assert!(
+            l.names.iter().all(|n| !n.trim().is_empty()),
+            "{:?}",
+            l.names
+        );
+        assert_eq!(l.edges.len(), 8);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! `js_sys` or `wasm_bindgen`, and nothing reads the clock (time is an
 //! argument); `tests/core_is_pure.rs` checks both.
 
+pub mod answer;
 pub mod camera;
 pub mod changes;
 pub mod columns;

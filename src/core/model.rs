@@ -184,6 +184,9 @@ pub struct EnvironmentActivity {
     pub activity: Vec<Activity>,
     /// Rows the app could not show, with the reason (the rest still render).
     pub warnings: Vec<String>,
+    /// Remarks about the source that drop nothing (a dbt artifact version
+    /// runlens is not tested with).
+    pub notes: Vec<String>,
     /// A paged store's month pages, newest first (empty: `activity` is all).
     pub months: Vec<ActivityMonth>,
 }
@@ -285,11 +288,13 @@ pub struct Run {
 impl Run {
     /// Wall-clock duration. For a run in progress: the time elapsed until the
     /// data was last refreshed (what is known), or until `now` without one.
-    pub fn duration(&self, now: Time) -> Duration {
+    /// `None` when that would be negative (an end before the start, a clock
+    /// behind the run): no duration is better than a false one.
+    pub fn duration(&self, now: Time) -> Option<Duration> {
         let until = self
             .end
             .unwrap_or_else(|| self.refreshed_at.map_or(now, |r| r.min(now)));
-        until - self.start
+        Some(until - self.start).filter(|d| *d >= Duration::zero())
     }
 }
 
@@ -351,11 +356,14 @@ mod tests {
         };
         let now = crate::core::decode::parse_time("now", "2026-11-26T05:00:00Z").unwrap();
         let finished = decode_run(&doc(r#","end":"2026-11-26T03:01:03Z""#, "")).unwrap();
-        assert_eq!(finished.duration(now), Duration::seconds(63));
+        assert_eq!(finished.duration(now), Some(Duration::seconds(63)));
         let refreshed = decode_run(&doc("", r#","refreshed_at":"2026-11-26T03:30:00Z""#)).unwrap();
-        assert_eq!(refreshed.duration(now), Duration::minutes(30));
+        assert_eq!(refreshed.duration(now), Some(Duration::minutes(30)));
         let live = decode_run(&doc("", "")).unwrap();
-        assert_eq!(live.duration(now), Duration::hours(2));
+        assert_eq!(live.duration(now), Some(Duration::hours(2)));
+        // Finding 5: an end before the start is no duration, not "-1 h 3 min".
+        let backwards = decode_run(&doc(r#","end":"2026-11-26T01:57:00Z""#, "")).unwrap();
+        assert_eq!(backwards.duration(now), None);
     }
 
     #[test]

@@ -72,10 +72,15 @@ pub fn daily(
                 id: a.id.clone(),
                 status: a.status.clone(),
                 start: a.start,
-                duration_ms: a
-                    .duration
-                    .map(|x| x.num_milliseconds())
-                    .unwrap_or_else(|| (now - a.start).num_milliseconds().max(0)),
+                // Without a duration, only a run still going grows until
+                // now; a finished one without an end has no known length.
+                duration_ms: a.duration.map(|x| x.num_milliseconds()).unwrap_or_else(|| {
+                    if a.end.is_none() && matches!(a.status, Status::InProgress | Status::Pending) {
+                        (now - a.start).num_milliseconds().max(0)
+                    } else {
+                        0
+                    }
+                }),
             }),
             ActivityKind::Plan => day.plans += 1,
             ActivityKind::Other(_) => {}
@@ -337,6 +342,37 @@ mod tests {
             ]
         );
         assert_eq!(days[0].runs[1].status, Status::Failed);
+    }
+
+    #[test]
+    fn a_finished_run_without_an_end_does_not_grow_until_now() {
+        // Finding 5: a failed run with no end, days ago, was drawn as running until now.
+        let now = t("2026-11-23T03:10:00Z");
+        let acts = vec![
+            act(
+                1,
+                ActivityKind::Run,
+                Status::Failed,
+                "2026-11-20T02:00:00Z",
+                None,
+            ),
+            act(
+                2,
+                ActivityKind::Run,
+                Status::InProgress,
+                "2026-11-23T03:00:00Z",
+                None,
+            ),
+        ];
+        let days = daily(
+            &acts,
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            4,
+            now,
+            &|_| 0,
+        );
+        assert_eq!(days[0].runs[0].duration_ms, 0);
+        assert_eq!(days[3].runs[0].duration_ms, 600_000);
     }
 
     #[test]

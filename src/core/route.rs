@@ -19,6 +19,24 @@ pub fn run(env: &str, run_id: &str) -> String {
     format!("/environments/{}/runs/{}", encode(env), encode(run_id))
 }
 
+/// Whether `id`, taken from a URL, is a run id (32 hexadecimal
+/// characters). Checked before any request: a malformed id is a not-found
+/// page, never a fetch of some other document.
+pub fn is_run_id(id: &str) -> bool {
+    super::model::RunId::parse(id).is_ok()
+}
+
+/// Whether a name taken from a URL (an environment, a log id) may become one
+/// segment of a request path: not empty, no `/` or `\` (a host that decodes
+/// `%2F` would otherwise walk to another document), not `.` or `..`, no
+/// control characters.
+pub fn is_path_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && !s.chars().any(|c| c == '/' || c == '\\' || c.is_control())
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum RunTab {
     #[default]
@@ -366,6 +384,25 @@ mod tests {
     use super::*;
     use crate::core::model::LogLevel;
     use std::collections::HashMap;
+
+    #[test]
+    fn ids_from_urls_are_checked_before_requests() {
+        assert!(is_run_id("0123456789abcdef0123456789ABCDEF"));
+        for bad in [
+            "",
+            "abc",
+            "../../environments",
+            "..%2F..%2Fenvironments",
+            "0123456789abcdef0123456789abcdeg",
+        ] {
+            assert!(!is_run_id(bad), "{bad}");
+        }
+        assert!(is_path_segment("prod"));
+        assert!(is_path_segment("my env"));
+        for bad in ["", ".", "..", "../x", "a/b", "a\\b", "a\u{0}b"] {
+            assert!(!is_path_segment(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn paths() {

@@ -15,12 +15,13 @@ export function readApi(rel, dir = API_DIR) {
   return JSON.parse(fs.readFileSync(path.join(dir, rel), 'utf8'));
 }
 
-export async function launch({ mounts = {} } = {}) {
+export async function launch({ mounts = {}, hang = [] } = {}) {
   const dist = path.join(ROOT, 'dist');
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error('dist/ is missing: run `trunk build --release` (scripts/test.sh does)');
   }
-  const server = await startServer({ root: dist, mounts });
+  // Every test runs the app under the strict CSP the server sends (README, "Deployment").
+  const server = await startServer({ root: dist, mounts, hang });
   const base = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -30,6 +31,7 @@ export async function launch({ mounts = {} } = {}) {
   return {
     base,
     browser,
+    server,
     // fixedClock: Date.now() returns FIXED_NOW (relative times are then exact).
     // Benchmarks turn it off: Playwright's fake clock also replaces `performance`.
     async page({ timezoneId = 'UTC', viewport = { width: 1440, height: 900 }, fixedClock = true } = {}) {
@@ -38,6 +40,11 @@ export async function launch({ mounts = {} } = {}) {
       if (fixedClock) await page.clock.setFixedTime(FIXED_NOW);
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(e.message));
+      // Content Security Policy refusals, as Chromium reports them.
+      page.cspViolations = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) page.cspViolations.push(m.text());
+      });
       return page;
     },
     async close() {
