@@ -24,9 +24,17 @@ pub struct EnvironmentDto {
     pub kind: String,
     #[serde(default, deserialize_with = "de::or_default")]
     pub model_count: u32,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_run: Option<ActivityDto>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_plan: Option<ActivityDto>,
 }
 
@@ -47,7 +55,11 @@ pub struct ActivityIndexDoc {
     #[serde(flatten)]
     pub newest: ActivityDoc,
     /// Absent in an unpaged document: then `activity` is all there is.
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub months: Vec<ActivityMonthDto>,
 }
 
@@ -74,9 +86,17 @@ pub struct ActivityDto {
         skip_serializing_if = "Option::is_none"
     )]
     pub end: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub duration_ms: Option<i64>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cost: Option<f64>,
     /// Plans: the data interval the plan (back)filled.
     #[serde(
@@ -112,9 +132,17 @@ pub struct RunDoc {
         skip_serializing_if = "Option::is_none"
     )]
     pub end: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous_run_id: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_run_id: Option<String>,
     #[serde(default, deserialize_with = "de::or_default")]
     pub changes_since_previous: Vec<PlanChangeDto>,
@@ -133,18 +161,30 @@ pub struct StoredRunDoc {
     #[serde(flatten)]
     pub run: RunDoc,
     /// The log of the whole run (e.g. a dbt invocation's log), if kept.
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_id: Option<String>,
     /// Model name -> opaque fingerprint of what the model builds (its code
     /// and the configuration that changes its output). A store computes
     /// "changes since previous run" from these when the producer gives them.
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub fingerprints: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct PlanChangeDto {
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub plan_id: Option<String>,
     #[serde(
         default,
@@ -178,7 +218,11 @@ pub struct ExecutionDto {
         skip_serializing_if = "Option::is_none"
     )]
     pub end: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub duration_ms: Option<i64>,
     #[serde(
         default,
@@ -192,9 +236,17 @@ pub struct ExecutionDto {
         skip_serializing_if = "Option::is_none"
     )]
     pub interval_end: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_id: Option<String>,
 }
 
@@ -205,7 +257,11 @@ pub struct AuditDto {
     pub status: String,
     #[serde(default, deserialize_with = "de::or_default")]
     pub blocking: bool,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failing_rows: Option<u64>,
     #[serde(
         default,
@@ -231,9 +287,17 @@ pub struct AuditDto {
         skip_serializing_if = "Option::is_none"
     )]
     pub interval_end: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_id: Option<String>,
 }
 
@@ -242,17 +306,37 @@ pub struct ModelDto {
     pub name: String,
     #[serde(default, deserialize_with = "de::or_default")]
     pub kind: String,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cron: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub interval_unit: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dialect: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner: Option<String>,
     #[serde(default, deserialize_with = "de::or_default")]
     pub upstream: Vec<String>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub definition: Option<String>,
     #[serde(default, deserialize_with = "de::or_default")]
     pub columns: Vec<ColumnDto>,
@@ -271,7 +355,11 @@ pub struct ColumnDto {
     pub name: String,
     #[serde(rename = "type", default, deserialize_with = "de::or_default")]
     pub data_type: String,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
 }
 
@@ -288,7 +376,11 @@ pub struct LogDoc {
     pub id: String,
     #[serde(default, deserialize_with = "de::or_default")]
     pub lines: Vec<LogLineDto>,
-    #[serde(default, deserialize_with = "de::or_default", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub note: Option<String>,
 }
 
