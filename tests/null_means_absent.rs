@@ -103,7 +103,8 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     for p in entries {
         if p.is_dir() {
             files_under(&p, out);
-        } else {
+        } else if p.extension().is_some_and(|e| e == "json") {
+            // Documents only (not the generator's `.runlens-gen` marker).
             out.push(p);
         }
     }

@@ -213,7 +213,7 @@ struct RawList {
     environments: Vec<serde_json::Value>,
     #[serde(default, deserialize_with = "de::or_default")]
     activity: Vec<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "de::or_default")]
     months: Vec<serde_json::Value>,
 }
 
