@@ -171,4 +171,3 @@ pub(super) struct Catalog {
     #[serde(default, deserialize_with = "de::or_default")]
     pub(super) sources: BTreeMap<String, CatalogNode>,
 }
-

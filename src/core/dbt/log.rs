@@ -240,4 +240,3 @@ pub fn target_from_log(log: &Log) -> Option<String> {
         (!name.is_empty()).then(|| name.to_string())
     })
 }
-

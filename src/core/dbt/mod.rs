@@ -13,11 +13,11 @@
 mod artifacts;
 mod log;
 
-pub use log::{attach_log, read_log, target_from_log, InvocationLog, LogFormat};
 #[allow(unused_imports)]
 use artifacts::*;
 #[allow(unused_imports)]
 use log::*;
+pub use log::{attach_log, read_log, target_from_log, InvocationLog, LogFormat};
 
 use super::decode::{located, parse_time};
 use super::encode;
