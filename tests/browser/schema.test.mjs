@@ -26,11 +26,13 @@ const kindOf = (rel) =>
       : rel.includes('/runs/') ? 'runDocument'
         : rel.startsWith('logs/') ? 'logDocument' : null;
 
-test('every file of the demo snapshot validates against docs/api.schema.json', () => {
+// Validates every file under `dir` (but those `skip` names) against its
+// schema definition; returns how many documents of each kind it saw.
+function validateTree(dir, skip) {
   const counts = {};
-  for (const file of files(API_DIR)) {
-    const rel = path.relative(API_DIR, file).split(path.sep).join('/');
-    if (rel === '.runlens-gen') continue; // runlens-gen's marker, not an API document
+  for (const file of files(dir)) {
+    const rel = path.relative(dir, file).split(path.sep).join('/');
+    if (skip(rel)) continue;
     const kind = kindOf(rel);
     assert.ok(kind, `unexpected file ${rel}`);
     const validate = validator(kind);
@@ -38,6 +40,12 @@ test('every file of the demo snapshot validates against docs/api.schema.json', (
     assert.ok(ok, `${rel}: ${ajv.errorsText(validate.errors)}`);
     counts[kind] = (counts[kind] || 0) + 1;
   }
+  return counts;
+}
+
+test('every file of the demo snapshot validates against docs/api.schema.json', () => {
+  // runlens-gen's marker is not an API document.
+  const counts = validateTree(API_DIR, (rel) => rel === '.runlens-gen');
   assert.equal(counts.environmentsDocument, 1);
   assert.equal(counts.activityDocument, 2);
   assert.equal(counts.runDocument, 29);
@@ -47,17 +55,8 @@ test('every file of the demo snapshot validates against docs/api.schema.json', (
 test('every file of the store runlens-ingest wrote (tests/dbt/history/store) validates too', () => {
   const store = path.join(ROOT, 'tests/dbt/history/store');
   assert.ok(fs.existsSync(store), 'build and ingest tests/dbt/history first (scripts/test.sh does)');
-  const counts = {};
-  for (const file of files(store)) {
-    const rel = path.relative(store, file).split(path.sep).join('/');
-    if (path.basename(rel).startsWith('.')) continue; // the lock file
-    const kind = kindOf(rel);
-    assert.ok(kind, `unexpected file ${rel}`);
-    const validate = validator(kind);
-    const ok = validate(JSON.parse(fs.readFileSync(file, 'utf8')));
-    assert.ok(ok, `${rel}: ${ajv.errorsText(validate.errors)}`);
-    counts[kind] = (counts[kind] || 0) + 1;
-  }
+  // The lock file is not an API document.
+  const counts = validateTree(store, (rel) => path.basename(rel).startsWith('.'));
   assert.equal(counts.environmentsDocument, 1);
   assert.ok(counts.activityDocument >= 2, 'activity.json and its month page(s)');
   assert.equal(counts.runDocument, 3);
