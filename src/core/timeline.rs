@@ -313,6 +313,119 @@ fn critical_path(run: &Run, bars: &[Bar], t0: Time) -> Vec<Step> {
     steps
 }
 
+/// The bars of each row in start order, for [`in_view`]: rows ascending.
+pub fn order(tl: &Timeline, rows: Rows) -> Vec<usize> {
+    let mut o: Vec<usize> = (0..tl.bars.len()).collect();
+    o.sort_by_key(|&b| {
+        (
+            tl.row_of(&tl.bars[b], rows),
+            tl.bars[b].start,
+            tl.bars[b].exec,
+        )
+    });
+    o
+}
+
+/// The window of the time axis on screen: `ms_per_px` at `from_ms` (both
+/// relative to `t0`), `width` pixels wide, rows `first_row..last_row`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub from_ms: f64,
+    pub ms_per_px: f64,
+    pub width: f64,
+    pub first_row: usize,
+    pub last_row: usize,
+}
+
+impl View {
+    /// Everything in `width` pixels.
+    pub fn fit(tl: &Timeline, width: f64, rows: usize) -> View {
+        let total = (tl.t1 - tl.t0).num_milliseconds().max(1) as f64;
+        View {
+            from_ms: 0.0,
+            ms_per_px: total / width.max(1.0),
+            width,
+            first_row: 0,
+            last_row: rows,
+        }
+    }
+    pub fn x(&self, tl: &Timeline, t: Time) -> f64 {
+        ((t - tl.t0).num_milliseconds() as f64 - self.from_ms) / self.ms_per_px
+    }
+    /// Zoomed by `factor` (> 1 zooms in) around pixel `at`, never further
+    /// out than the whole run and never in beyond 1 ms per pixel.
+    pub fn zoom(self, tl: &Timeline, factor: f64, at: f64) -> View {
+        let total = (tl.t1 - tl.t0).num_milliseconds().max(1) as f64;
+        let max = total / self.width.max(1.0);
+        let ms_per_px = (self.ms_per_px / factor).clamp(1.0_f64.min(max), max);
+        let anchor = self.from_ms + at * self.ms_per_px;
+        View {
+            ms_per_px,
+            from_ms: anchor - at * ms_per_px,
+            ..self
+        }
+        .clamped(tl)
+    }
+    /// Panned by `dx` pixels (positive moves the view later in time).
+    pub fn pan(self, tl: &Timeline, dx: f64) -> View {
+        View {
+            from_ms: self.from_ms + dx * self.ms_per_px,
+            ..self
+        }
+        .clamped(tl)
+    }
+    fn clamped(self, tl: &Timeline) -> View {
+        let total = (tl.t1 - tl.t0).num_milliseconds().max(1) as f64;
+        let span = self.width * self.ms_per_px;
+        View {
+            from_ms: self.from_ms.clamp(0.0, (total - span).max(0.0)),
+            ..self
+        }
+    }
+}
+
+/// The bars to draw in `view`, from `order` (see [`order`]): those that
+/// overlap it, and per row at most one per pixel column: a bar that ends in
+/// the pixel where the last drawn bar of its row ends is left out, unless
+/// it is on the critical path or failed (`keep`). So a 20,000-bar run at
+/// full zoom draws about one bar per pixel per row.
+pub fn in_view(
+    tl: &Timeline,
+    rows: Rows,
+    order: &[usize],
+    view: &View,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut last: Option<(usize, f64)> = None;
+    for &b in order {
+        let bar = &tl.bars[b];
+        let row = tl.row_of(bar, rows);
+        if row < view.first_row || row >= view.last_row {
+            continue;
+        }
+        let (x0, x1) = (view.x(tl, bar.start), view.x(tl, bar.end));
+        if x1 < 0.0 || x0 > view.width {
+            continue;
+        }
+        let px_end = x1.floor();
+        if let Some((r, end)) = last {
+            if r == row && px_end <= end && !keep(bar.exec) {
+                continue;
+            }
+        }
+        last = Some((
+            row,
+            match last {
+                Some((r, end)) if r == row => end.max(px_end),
+                _ => px_end,
+            },
+        ));
+        out.push(b);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,6 +633,42 @@ mod tests {
         assert_eq!(
             path(&tl, &r),
             [("a", 10, 0), ("b", 15, 0)].map(|(m, d, w)| (m.to_string(), d, w))
+        );
+    }
+
+    #[test]
+    fn a_view_draws_one_bar_per_pixel_per_row_and_keeps_the_critical_ones() {
+        // 1,000 one-second executions of one model back to back, then `b`.
+        let mut execs: Vec<Execution> = (0..1000)
+            .map(|i| exec("a", C, Some(i), Some(i + 1)))
+            .collect();
+        execs.push(exec("b", C, Some(1000), Some(1010)));
+        let r = run(vec![model("a", &[]), model("b", &["a"])], execs, Some(1010));
+        let tl = build(&r, t(2000));
+        let o = order(&tl, Rows::Layer);
+        // 101 px for 1,010 s: 10 s per pixel.
+        let v = View::fit(&tl, 101.0, 2);
+        assert_eq!(v.ms_per_px, 10_000.0);
+        let shown = in_view(&tl, Rows::Layer, &o, &v, |_| false);
+        // `a`'s bars end in pixel columns 0 to 100: one each, and `b`.
+        assert_eq!(shown.len(), 102);
+        let crit = in_view(&tl, Rows::Layer, &o, &v, |e| tl.is_critical(e));
+        // The critical path (the last a, then b) is always drawn.
+        assert!(crit.contains(&999) && crit.contains(&1000));
+        // Zoomed in 10x around the middle: 1 s per pixel, 101 s in view.
+        let z = v.zoom(&tl, 10.0, 50.5);
+        assert_eq!(z.ms_per_px, 1_000.0);
+        assert_eq!(z.from_ms, 454_500.0);
+        let shown = in_view(&tl, Rows::Layer, &o, &z, |_| false);
+        assert_eq!(shown.len(), 102);
+        // Panning never leaves the run.
+        assert_eq!(z.pan(&tl, -1e9).from_ms, 0.0);
+        assert_eq!(z.pan(&tl, 1e9).from_ms, 1_010_000.0 - 101_000.0);
+        // Only the rows in view.
+        let one_row = View { first_row: 1, ..v };
+        assert_eq!(
+            in_view(&tl, Rows::Layer, &o, &one_row, |_| false),
+            vec![1000]
         );
     }
 
