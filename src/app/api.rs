@@ -84,8 +84,24 @@ thread_local! {
     static NEXT_ID: Cell<u64> = const { Cell::new(0) };
 }
 
-/// The page's path as the browser has it (what requests are tagged with).
+thread_local! {
+    /// The router's path, once the router is up (see [`follow_page`]).
+    static PAGE_PATH: RefCell<Option<leptos::prelude::Memo<String>>> = const { RefCell::new(None) };
+}
+
+/// Tags requests with the router's path from now on: the router changes it
+/// before the new page renders (and asks for its data), while the
+/// browser's address may change later.
+pub fn follow_page(path: leptos::prelude::Memo<String>) {
+    PAGE_PATH.with(|p| *p.borrow_mut() = Some(path));
+}
+
+/// The page's path (what requests are tagged with).
 pub fn current_path() -> String {
+    use leptos::prelude::GetUntracked;
+    if let Some(p) = PAGE_PATH.with(|p| *p.borrow()) {
+        return p.get_untracked();
+    }
     web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default()

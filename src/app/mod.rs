@@ -11,6 +11,7 @@ mod explore;
 mod log;
 mod run;
 mod table_view;
+mod timeline;
 mod url_state;
 mod widgets;
 
@@ -179,8 +180,9 @@ fn Shell(api: Api) -> impl IntoView {
 #[component]
 fn AbortLeftRequests() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
+    api::follow_page(location.pathname);
     Effect::new(move |_| {
-        location.pathname.track();
-        api::abort_requests_not_for(&api::current_path());
+        // `get`, not `track`: the memo must be read to be followed.
+        api::abort_requests_not_for(&location.pathname.get());
     });
 }

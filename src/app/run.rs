@@ -5,6 +5,7 @@ use super::audits::AuditsTab;
 use super::context::Clock;
 use super::executions::ExecutionsTab;
 use super::explore::ExploreTab;
+use super::timeline::TimelineTab;
 use super::log::LogView;
 use super::url_state::{replace_opts, ViewCtl};
 use super::widgets::{show_result, NotFound, StatusBadge, Timestamp, Zone};
@@ -142,6 +143,8 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
             },
         ),
         (RunTab::Explore, lineage.len().to_string()),
+        // No count: the timeline is of the same executions.
+        (RunTab::Timeline, String::new()),
     ];
     let tab = Memo::new(move |_| ctl.view.read().tab);
     let body_run = run.clone();
@@ -227,6 +230,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
             RunTab::Executions => view! { <ExecutionsTab run=body_run.clone() /> }.into_any(),
             RunTab::Audits => view! { <AuditsTab run=body_run.clone() /> }.into_any(),
             RunTab::Explore => view! { <ExploreTab run=body_run.clone() lineage=lineage.clone() /> }.into_any(),
+            RunTab::Timeline => view! { <TimelineTab run=body_run.clone() /> }.into_any(),
         }}
     }
 }

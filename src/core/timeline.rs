@@ -426,6 +426,40 @@ pub fn in_view(
     out
 }
 
+/// Time-axis ticks for `view`: the round times (whole seconds, minutes or
+/// hours, in UTC shifted by `offset_secs`) at least `min_px` apart, as
+/// (x, time).
+pub fn ticks(tl: &Timeline, view: &View, offset_secs: i32, min_px: f64) -> Vec<(f64, Time)> {
+    const STEPS_S: [i64; 17] = [
+        1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200,
+    ];
+    let want_ms = view.ms_per_px * min_px;
+    let step_s = STEPS_S
+        .iter()
+        .copied()
+        .find(|s| (*s * 1000) as f64 >= want_ms)
+        .unwrap_or(86_400);
+    let from = tl.t0 + Duration::milliseconds(view.from_ms as i64);
+    let to = from + Duration::milliseconds((view.width * view.ms_per_px) as i64);
+    // Round times in the shown zone.
+    let local = from.timestamp() + i64::from(offset_secs);
+    let mut k = local.div_euclid(step_s) * step_s - i64::from(offset_secs);
+    let mut out = Vec::new();
+    while out.len() < 200 {
+        let Some(t) = chrono::DateTime::from_timestamp(k, 0) else {
+            break;
+        };
+        if t > to {
+            break;
+        }
+        if t >= from {
+            out.push((view.x(tl, t), t));
+        }
+        k += step_s;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,6 +698,12 @@ mod tests {
         // Panning never leaves the run.
         assert_eq!(z.pan(&tl, -1e9).from_ms, 0.0);
         assert_eq!(z.pan(&tl, 1e9).from_ms, 1_010_000.0 - 101_000.0);
+        // Ticks: 101 px at 1 s per pixel, at least 30 px apart: every 30 s.
+        let tk: Vec<(f64, i64)> = ticks(&tl, &z, 0, 30.0)
+            .into_iter()
+            .map(|(x, t)| (x, (t - tl.t0).num_seconds()))
+            .collect();
+        assert_eq!(tk, [(5.5, 460), (35.5, 490), (65.5, 520), (95.5, 550)]);
         // Only the rows in view.
         let one_row = View { first_row: 1, ..v };
         assert_eq!(
