@@ -210,15 +210,25 @@ pub fn TimelineTab(run: Arc<Run>) -> impl IntoView {
     let row_labels = move || {
         let t = tl.get();
         let rs = rows.get();
-        (0..t.0.row_count(rs))
-            .map(|i| {
-                let label = match rs {
-                    Rows::Layer => format!("Layer {}", i + 1),
-                    Rows::Slot => format!("Slot {}", i + 1),
-                };
+        // (first row, label, rows it spans)
+        let groups: Vec<(usize, String, usize)> = match rs {
+            Rows::Layer => t
+                .0
+                .layer_rows
+                .iter()
+                .map(|&(first, layer, lanes)| (first, format!("Layer {}", layer + 1), lanes))
+                .collect(),
+            Rows::Slot => (0..t.0.peak_concurrency)
+                .map(|i| (i, format!("Slot {}", i + 1), 1))
+                .collect(),
+        };
+        groups
+            .into_iter()
+            .map(|(first, label, span)| {
+                let y_end = (first + span) as f64 * ROW_H;
                 view! {
-                    <text class="tl-row-label" x="6" y=i as f64 * ROW_H + ROW_H / 2.0 + 4.0>{label}</text>
-                    <line class="tl-row-line" x1="0" x2="100%" y1=(i + 1) as f64 * ROW_H y2=(i + 1) as f64 * ROW_H></line>
+                    <text class="tl-row-label" x="6" y=first as f64 * ROW_H + ROW_H / 2.0 + 4.0>{label}</text>
+                    <line class="tl-row-line" x1="0" x2="100%" y1=y_end y2=y_end></line>
                 }
             })
             .collect_view()

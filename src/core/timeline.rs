@@ -25,6 +25,9 @@ pub struct Bar {
     pub open: bool,
     /// Lineage layer: 0 for models nothing in the run feeds.
     pub layer: usize,
+    /// Row when rows are layers: each layer gets as many rows (lanes) as
+    /// it has executions at once, and layers with no bar get none.
+    pub layer_row: usize,
     /// Concurrency slot: bars in one slot never overlap.
     pub slot: usize,
 }
@@ -69,9 +72,12 @@ pub struct Step {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Timeline {
     pub bars: Vec<Bar>,
+    /// Layer rows: (first row, layer, lanes) of each layer with bars.
+    pub layer_rows: Vec<(usize, usize, usize)>,
     /// The axis: the run's start to its end (or `now`, or the last bar's end).
     pub t0: Time,
     pub t1: Time,
+    /// Lineage layers with at least one bar.
     pub layers: usize,
     pub peak_concurrency: usize,
     /// From the last execution to end back to the run's start, in time order.
@@ -89,13 +95,16 @@ pub struct Timeline {
 impl Timeline {
     pub fn row_of(&self, b: &Bar, rows: Rows) -> usize {
         match rows {
-            Rows::Layer => b.layer,
+            Rows::Layer => b.layer_row,
             Rows::Slot => b.slot,
         }
     }
     pub fn row_count(&self, rows: Rows) -> usize {
         match rows {
-            Rows::Layer => self.layers,
+            Rows::Layer => self
+                .layer_rows
+                .last()
+                .map_or(0, |(first, _, lanes)| first + lanes),
             Rows::Slot => self.peak_concurrency,
         }
     }
@@ -194,6 +203,7 @@ pub fn build(run: &Run, now: Time) -> Timeline {
             end,
             open,
             layer: layer_of.get(e.model.as_str()).copied().unwrap_or(0),
+            layer_row: 0,
             slot: 0,
         });
     }
@@ -201,19 +211,36 @@ pub fn build(run: &Run, now: Time) -> Timeline {
     // slots as the peak concurrency).
     let mut order: Vec<usize> = (0..bars.len()).collect();
     order.sort_by_key(|&b| (bars[b].start, bars[b].end, bars[b].exec));
-    let mut slot_ends: Vec<Time> = Vec::new();
-    for &b in &order {
-        let (s, e) = (bars[b].start, bars[b].end);
-        match slot_ends.iter().position(|&end| end <= s) {
+    fn lane(ends: &mut Vec<Time>, s: Time, e: Time) -> usize {
+        match ends.iter().position(|&end| end <= s) {
             Some(k) => {
-                slot_ends[k] = e;
-                bars[b].slot = k;
+                ends[k] = e;
+                k
             }
             None => {
-                slot_ends.push(e);
-                bars[b].slot = slot_ends.len() - 1;
+                ends.push(e);
+                ends.len() - 1
             }
         }
+    }
+    let mut slot_ends: Vec<Time> = Vec::new();
+    let mut layer_ends: BTreeMap<usize, Vec<Time>> = BTreeMap::new();
+    let mut lane_in_layer = vec![0; bars.len()];
+    for &b in &order {
+        let (s, e) = (bars[b].start, bars[b].end);
+        bars[b].slot = lane(&mut slot_ends, s, e);
+        lane_in_layer[b] = lane(layer_ends.entry(bars[b].layer).or_default(), s, e);
+    }
+    let mut layer_rows = Vec::new();
+    let mut first_row: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut next = 0;
+    for (layer, ends) in &layer_ends {
+        layer_rows.push((next, *layer, ends.len()));
+        first_row.insert(*layer, next);
+        next += ends.len();
+    }
+    for (b, lane) in lane_in_layer.into_iter().enumerate() {
+        bars[b].layer_row = first_row[&bars[b].layer] + lane;
     }
     let last_end = bars.iter().map(|b| b.end).max();
     let first_start = bars.iter().map(|b| b.start).min();
@@ -236,7 +263,8 @@ pub fn build(run: &Run, now: Time) -> Timeline {
         .map(|b| (b.exec, b.end - b.start))
         .max_by_key(|&(i, d)| (d, std::cmp::Reverse(i)));
     Timeline {
-        layers: bars.iter().map(|b| b.layer + 1).max().unwrap_or(0),
+        layers: layer_rows.len(),
+        layer_rows,
         peak_concurrency: slot_ends.len(),
         wall_clock: t1 - run.start.min(t1),
         bars,
@@ -589,6 +617,12 @@ mod tests {
         assert_eq!(tl.layers, 3);
         let slots: Vec<usize> = tl.bars.iter().map(|b| b.slot).collect();
         assert_eq!(slots, [0, 1, 0, 0]);
+        // By layer: b and c share layer 1 at the same time, so it has two
+        // lanes: rows a 0, b 2, c 1, d 3.
+        let rows: Vec<usize> = tl.bars.iter().map(|b| b.layer_row).collect();
+        assert_eq!(rows, [0, 2, 1, 3]);
+        assert_eq!(tl.layer_rows, [(0, 0, 1), (1, 1, 2), (3, 2, 1)]);
+        assert_eq!(tl.row_count(Rows::Layer), 4);
         assert!(tl.is_critical(1) && !tl.is_critical(2));
     }
 
@@ -703,7 +737,7 @@ mod tests {
             .into_iter()
             .map(|(x, t)| (x, (t - tl.t0).num_seconds()))
             .collect();
-        assert_eq!(tk, [(5.5, 460), (35.5, 490), (65.5, 520), (95.5, 550)]);
+        assert_eq!(tk, [(25.5, 480), (55.5, 510), (85.5, 540)]);
         // Only the rows in view.
         let one_row = View { first_row: 1, ..v };
         assert_eq!(
