@@ -2,13 +2,16 @@
 //! executions, and a details drawer with the full error message and the
 //! execution's log.
 
+use super::context::RunHistory;
 use super::drawer::Drawer;
 use super::log::LogView;
 use super::table_view::{columns, DataTable, TableSpec};
 use super::url_state::ViewCtl;
 use super::widgets::{StatusBadge, Timestamp};
-use crate::core::columns::EXECUTION_COLUMNS;
+use crate::core::columns::{ExecColumn, EXECUTION_COLUMNS};
 use crate::core::format;
+use crate::core::history::{self, Trend, UsualFilter};
+use crate::core::table::SortKey;
 use crate::core::model::{Execution, Run, Status};
 use crate::core::route;
 use crate::core::table::{self, SearchIndex};
@@ -18,6 +21,7 @@ use std::sync::Arc;
 #[component]
 pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
+    let history = expect_context::<RunHistory>();
     let index = Arc::new(SearchIndex::build(&run.executions));
     let query = Memo::new(move |_| ctl.view.read().executions.clone());
     let (r1, i1) = (run.clone(), index.clone());
@@ -31,18 +35,74 @@ pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
         query,
         update: Arc::new(move |f| ctl.update(|v| f(&mut v.executions))),
         total: run.executions.len(),
-        shown: Memo::new(move |_| table::query(&r1.executions, &i1, &query.read())),
+        shown: Memo::new(move |_| {
+            let mut shown = table::query(&r1.executions, &i1, &query.read());
+            // The history chip and column: the page has the history.
+            let hist = history.0.get();
+            let filter = ctl.view.read().usual;
+            if let (Some(f), Some(h)) = (filter, &hist) {
+                shown.retain(|&i| f.matches(h.get(&r1.executions[i].model)));
+            } else if filter.is_some() {
+                shown.clear();
+            }
+            if let (Some(sort), Some(h)) = (query.read().sort.clone(), &hist) {
+                if ExecColumn::parse(&sort.column) == Some(ExecColumn::VsUsual) {
+                    let rows = &r1.executions;
+                    history::sort_by_change(&mut shown, |i| rows[i].model.as_str(), h, sort.desc);
+                }
+            }
+            shown
+        }),
         counts: Memo::new(move |_| table::status_counts(&r2.executions, &i2, &query.read().text)),
         row: Arc::new(move |i| {
             view! { <ExecRow ex=r3.executions[i].clone() key=k3[i].clone() /> }.into_any()
         }),
-        min_width: 1360,
+        min_width: 1560,
     };
     let detail_run = run.clone();
     // Only a change of the open execution re-creates the drawer (not every URL change).
     let open = Memo::new(move |_| ctl.view.read().detail.clone());
+    let usual = Memo::new(move |_| ctl.view.read().usual);
+    let r4 = run.clone();
+    let extra = ViewFn::from(move || {
+        let r4 = r4.clone();
+        view! {
+            <span class="chips chips--history" data-testid="history-chips">
+                {UsualFilter::ALL
+                    .into_iter()
+                    .map(|f| {
+                        let r4 = r4.clone();
+                        let count = move || {
+                            history.0.get().map(|h| {
+                                r4.executions
+                                    .iter()
+                                    .map(|e| e.model.as_str())
+                                    .collect::<std::collections::BTreeSet<_>>()
+                                    .into_iter()
+                                    .filter(|m| f.matches(h.get(*m)))
+                                    .count()
+                            })
+                        };
+                        view! {
+                            <button
+                                class="chip chip--toggle"
+                                data-usual=f.key()
+                                aria-pressed=move || (usual.get() == Some(f)).to_string()
+                                title="Compared with this model's earlier runs in this environment"
+                                on:click=move |_| ctl.update(|v| v.usual = if v.usual == Some(f) { None } else { Some(f) })
+                            >
+                                {f.label()}
+                                " "
+                                <span class="chip__count">{move || count().map(|c| c.to_string()).unwrap_or_else(|| "…".into())}</span>
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </span>
+        }
+    });
     view! {
-        <DataTable spec=spec />
+        <DataTable spec=spec extra=extra />
         {move || {
             open.get()
                 .and_then(|key| route::find_exec(&detail_run.executions, &keys, &key))
@@ -67,6 +127,19 @@ fn ExecRow(ex: Execution, key: String) -> impl IntoView {
         });
     };
     let open2 = open.clone();
+    let history = expect_context::<RunHistory>();
+    let m = ex.model.clone();
+    let usual_cell = move || {
+        let h = history.0.get()?;
+        let mh = h.get(&m)?;
+        let trend = (mh.trend != Trend::Steady).then(|| {
+            view! { <span class=format!("trend trend--{}", mh.trend.key())>{mh.trend.label()}</span> }
+        });
+        let change = history::change_text(mh).map(|t| {
+            view! { <span class:slower=mh.is_slower() title=format!("median of {} earlier successful runs: {}", mh.samples, mh.median.map(format::human_duration).unwrap_or_default())>{t}</span> }
+        });
+        Some(view! { {trend} {change} })
+    };
     let model = ex.model.clone();
     let explore_href = move || ctl.view.with(|v| v.explore(&model).to_query());
     view! {
@@ -78,6 +151,7 @@ fn ExecRow(ex: Execution, key: String) -> impl IntoView {
             </td>
             <td><StatusBadge status=ex.status.clone() /></td>
             <td class="num">{duration}</td>
+            <td class="num cell-usual">{usual_cell}</td>
             <td><Timestamp t=ex.start /></td>
             <td><Timestamp t=ex.end /></td>
             <td><Timestamp t=ex.interval_start /></td>
@@ -124,8 +198,49 @@ fn ExecDrawer(ex: Execution) -> impl IntoView {
                 <h3>"Error message"</h3>
                 <pre class="error-full" data-testid="error-full">{e}</pre>
             })}
+            <Sparkline model=ex.model.clone() />
             <h3>"Log"</h3>
             <LogView log_id=ex.log_id.clone() lens=ctl.log_lens() />
         </Drawer>
+    }
+}
+
+/// The model's duration in its last runs, this run marked: from the page's
+/// history, once read.
+#[component]
+fn Sparkline(model: String) -> impl IntoView {
+    let history = expect_context::<RunHistory>();
+    move || {
+        let h = history.0.get()?;
+        let mh = h.get(&model)?.clone();
+        if mh.points.len() < 2 {
+            return None;
+        }
+        let spark = history::spark(&mh, 240.0, 40.0);
+        let caption = match (mh.median, history::change_text(&mh)) {
+            (Some(m), Some(c)) => format!(
+                "Usual (median of {} earlier successes): {} · this run {c}",
+                mh.samples,
+                format::human_duration(m)
+            ),
+            (Some(m), None) => format!(
+                "Usual (median of {} earlier successes): {}",
+                mh.samples,
+                format::human_duration(m)
+            ),
+            _ => "No earlier successful run to compare with.".to_string(),
+        };
+        Some(view! {
+            <h3>"Duration in recent runs"</h3>
+            <div class="spark" data-testid="sparkline">
+                <svg width="240" height="40" role="img" aria-label=format!("{} runs of {}", mh.points.len(), model)>
+                    <polyline class="spark__line" points=spark.line></polyline>
+                    {spark.dots.into_iter().map(|(x, y, status, current)| view! {
+                        <circle class=format!("spark__dot spark__dot--{}{}", status, if current { " spark__dot--current" } else { "" }) cx=x cy=y r=if current { 4.0 } else { 2.5 }></circle>
+                    }).collect_view()}
+                </svg>
+                <p class="muted">{caption}</p>
+            </div>
+        })
     }
 }

@@ -5,8 +5,8 @@ use super::audits::AuditsTab;
 use super::context::Clock;
 use super::executions::ExecutionsTab;
 use super::explore::ExploreTab;
-use super::timeline::TimelineTab;
 use super::log::LogView;
+use super::timeline::TimelineTab;
 use super::url_state::{replace_opts, ViewCtl};
 use super::widgets::{show_result, NotFound, StatusBadge, Timestamp, Zone};
 use crate::core::changes::{self, ChangeSummary};
@@ -96,6 +96,32 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
             format!("{}{}", route::run(&env, &id), v.to_query())
         }
     };
+    // Each model against its own history: the previous runs, read one by
+    // one through `previous_run_id` (at most `history::RUNS_READ`).
+    let api = expect_context::<super::api::Api>();
+    let (hist_run, hist_env) = (run.clone(), run.environment.clone());
+    let history_res = LocalResource::new(move || {
+        let (api, cur, env) = (api.clone(), hist_run.clone(), hist_env.clone());
+        async move {
+            let mut previous = Vec::new();
+            let mut id = cur.previous_run_id.clone();
+            while let Some(p) = id {
+                if previous.len() >= crate::core::history::RUNS_READ {
+                    break;
+                }
+                match api.run_shared(&env, p.as_str()).await {
+                    Ok(r) => {
+                        id = r.previous_run_id.clone();
+                        previous.push(r);
+                    }
+                    Err(_) => break,
+                }
+            }
+            Arc::new(crate::core::history::compare(&cur, &previous))
+        }
+    });
+    let history = super::context::RunHistory(Signal::derive(move || history_res.get()));
+    provide_context(history);
     let prev = run.previous_run_id.as_ref().map(link);
     let next = run.next_run_id.as_ref().map(link);
     let summary = changes::summarize(&run.changes);
@@ -206,6 +232,13 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
             <ChangesCard summary=summary run=run.clone() />
         </section>
         <HealthStrip health=health::health(&run) />
+        {move || {
+            history
+                .0
+                .get()
+                .and_then(|h| crate::core::history::summary(&h))
+                .map(|s| view! { <div class="health-trend" data-testid="health-trend">{format!("Against earlier runs: {s}")}</div> })
+        }}
         {run.log_id.clone().map(|id| view! { <RunLog log_id=id /> })}
         <div class="tabs" role="tablist">
             {counts

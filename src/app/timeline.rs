@@ -107,7 +107,13 @@ pub fn TimelineTab(run: Arc<Run>) -> impl IntoView {
             let t = &t.0;
             let longest = t
                 .longest
-                .map(|(i, d)| format!("{} · {}", run.executions[i].model, format::human_duration(d)))
+                .map(|(i, d)| {
+                    format!(
+                        "{} · {}",
+                        run.executions[i].model,
+                        format::human_duration(d)
+                    )
+                })
                 .unwrap_or_else(|| "—".into());
             let crit = format!(
                 "{} ({:.0} % of the wall clock)",
@@ -163,8 +169,16 @@ pub fn TimelineTab(run: Arc<Run>) -> impl IntoView {
                     e.status.label(),
                     format::human_duration(bar.end - bar.start),
                     stamp(bar.start),
-                    if bar.open { "now".to_string() } else { stamp(bar.end) },
-                    if critical { " · on the critical path" } else { "" }
+                    if bar.open {
+                        "now".to_string()
+                    } else {
+                        stamp(bar.end)
+                    },
+                    if critical {
+                        " · on the critical path"
+                    } else {
+                        ""
+                    }
                 );
                 let model = e.model.clone();
                 view! {
@@ -212,12 +226,12 @@ pub fn TimelineTab(run: Arc<Run>) -> impl IntoView {
         let rs = rows.get();
         // (first row, label, rows it spans)
         let groups: Vec<(usize, String, usize)> = match rs {
-            Rows::Layer => t
-                .0
-                .layer_rows
-                .iter()
-                .map(|&(first, layer, lanes)| (first, format!("Layer {}", layer + 1), lanes))
-                .collect(),
+            Rows::Layer => {
+                t.0.layer_rows
+                    .iter()
+                    .map(|&(first, layer, lanes)| (first, format!("Layer {}", layer + 1), lanes))
+                    .collect()
+            }
             Rows::Slot => (0..t.0.peak_concurrency)
                 .map(|i| (i, format!("Slot {}", i + 1), 1))
                 .collect(),

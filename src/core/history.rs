@@ -31,6 +31,14 @@ pub enum Trend {
 }
 
 impl Trend {
+    pub fn key(self) -> &'static str {
+        match self {
+            Trend::NewFailure => "new",
+            Trend::StillFailing => "still",
+            Trend::Recovered => "recovered",
+            Trend::Steady => "steady",
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             Trend::NewFailure => "New failure",
@@ -111,10 +119,13 @@ fn median(mut v: Vec<Duration>) -> Option<Duration> {
 }
 
 /// Every model that ran in `current`, against `previous` (newest first).
-pub fn compare(current: &Run, previous: &[Run]) -> BTreeMap<String, ModelHistory> {
+pub fn compare<R: std::borrow::Borrow<Run>>(
+    current: &Run,
+    previous: &[R],
+) -> BTreeMap<String, ModelHistory> {
     let now = outcome(current);
     let past: Vec<BTreeMap<&str, (Status, Option<Duration>)>> =
-        previous.iter().map(outcome).collect();
+        previous.iter().map(|r| outcome(r.borrow())).collect();
     let mut out = BTreeMap::new();
     for (&model, (status, duration)) in &now {
         let ran_before: Vec<(usize, &(Status, Option<Duration>))> = past
@@ -153,7 +164,7 @@ pub fn compare(current: &Run, previous: &[Run]) -> BTreeMap<String, ModelHistory
             .iter()
             .rev()
             .map(|(i, (s, d))| Point {
-                run: previous[*i].id.to_string(),
+                run: previous[*i].borrow().id.to_string(),
                 duration: *d,
                 status: s.clone(),
                 current: false,
@@ -194,6 +205,121 @@ pub fn summary(h: &BTreeMap<String, ModelHistory>) -> Option<String> {
     .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
     .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The history chips of Model Executions (`usual=` in the URL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UsualFilter {
+    /// Failed here after succeeding (or with no history).
+    NewFailures,
+    /// Slower than usual ([`ModelHistory::is_slower`]).
+    Slower,
+}
+
+impl UsualFilter {
+    pub const ALL: [UsualFilter; 2] = [UsualFilter::NewFailures, UsualFilter::Slower];
+    pub fn key(self) -> &'static str {
+        match self {
+            UsualFilter::NewFailures => "new",
+            UsualFilter::Slower => "slower",
+        }
+    }
+    pub fn parse(s: &str) -> Option<UsualFilter> {
+        match s {
+            "new" => Some(UsualFilter::NewFailures),
+            "slower" => Some(UsualFilter::Slower),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            UsualFilter::NewFailures => "New failures",
+            UsualFilter::Slower => "Slower than usual",
+        }
+    }
+    pub fn matches(self, h: Option<&ModelHistory>) -> bool {
+        match (self, h) {
+            (UsualFilter::NewFailures, Some(h)) => h.trend == Trend::NewFailure,
+            (UsualFilter::Slower, Some(h)) => h.is_slower(),
+            (_, None) => false,
+        }
+    }
+}
+
+/// "+216 %, 2 min 10 s slower", "-20 %, 12 s faster", or `None` without a
+/// comparison.
+pub fn change_text(h: &ModelHistory) -> Option<String> {
+    let (pct, d) = (h.pct?, h.delta?);
+    let word = if d < Duration::zero() {
+        "faster"
+    } else {
+        "slower"
+    };
+    Some(format!(
+        "{}{:.0} %, {} {word}",
+        if pct >= 0.0 { "+" } else { "" },
+        pct,
+        super::format::human_duration(if d < Duration::zero() { -d } else { d })
+    ))
+}
+
+/// `shown` (indices into `models`' rows) sorted by the change against the
+/// usual duration, the biggest slow-down first when `descending`; rows
+/// without a comparison last either way.
+pub fn sort_by_change<'a>(
+    shown: &mut [usize],
+    model_of: impl Fn(usize) -> &'a str,
+    h: &BTreeMap<String, ModelHistory>,
+    descending: bool,
+) {
+    let key = |i: usize| h.get(model_of(i)).and_then(|m| m.pct);
+    shown.sort_by(|&a, &b| match (key(a), key(b)) {
+        (Some(x), Some(y)) => {
+            let o = x.total_cmp(&y);
+            if descending {
+                o.reverse()
+            } else {
+                o
+            }
+        }
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+}
+
+/// A sparkline of a model's durations in `w` x `h` pixels: the line through
+/// the runs with a duration, and a dot per such run (x, y, status css,
+/// current).
+pub struct Spark {
+    pub line: String,
+    pub dots: Vec<(f64, f64, &'static str, bool)>,
+}
+
+pub fn spark(m: &ModelHistory, w: f64, h: f64) -> Spark {
+    let pad = 5.0;
+    let n = m.points.len().max(2) as f64 - 1.0;
+    let max = m
+        .points
+        .iter()
+        .filter_map(|p| p.duration)
+        .map(|d| d.num_milliseconds())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let mut line = Vec::new();
+    let mut dots = Vec::new();
+    for (i, p) in m.points.iter().enumerate() {
+        let Some(d) = p.duration else { continue };
+        let x = pad + (w - 2.0 * pad) * i as f64 / n;
+        let y = h - pad - (h - 2.0 * pad) * d.num_milliseconds() as f64 / max;
+        line.push(format!("{x:.1},{y:.1}"));
+        dots.push((x, y, p.status.css(), p.current));
+    }
+    Spark {
+        line: line.join(" "),
+        dots,
+    }
 }
 
 #[cfg(test)]
@@ -296,6 +422,22 @@ mod tests {
             summary(&h).as_deref(),
             Some("2 new failures, 1 still failing, 1 recovered")
         );
+        assert_eq!(change_text(a).as_deref(), Some("+217 %, 2 min 10 s slower"));
+        let sp = super::spark(a, 100.0, 40.0);
+        assert_eq!(sp.line, "5.0,33.3 27.5,5.0 50.0,31.7 72.5,33.0 95.0,28.7");
+        assert!(sp.dots[4].3, "this run is the last dot");
+        let new: Vec<&str> = h
+            .iter()
+            .filter(|(_, m)| UsualFilter::NewFailures.matches(Some(m)))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(new, ["b", "e"]);
+        let models = ["e", "a", "d", "b"];
+        let mut shown = vec![0, 1, 2, 3];
+        sort_by_change(&mut shown, |i| models[i], &h, true);
+        // a (+217 %) first, then e, d and b (no comparison: no earlier
+        // success, or a failure here) in their order.
+        assert_eq!(shown, [1, 0, 2, 3]);
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! its query string. The Leptos route table (`Routes` in `app::Shell`,
 //! src/app/mod.rs) matches these same paths; every link in the app is built here.
 
-use super::timeline::Rows;
 use super::columns::ActivityFilter;
+use super::history::UsualFilter;
 use super::logview::LogState;
 use super::model::Execution;
 use super::table::{Sort, TableQuery};
+use super::timeline::Rows;
 
 pub fn environments() -> String {
     "/".to_string()
@@ -180,6 +181,8 @@ pub struct RunView {
     pub log: LogState,
     /// Timeline: rows by lineage layer or by concurrent slot (`rows`).
     pub timeline_rows: Rows,
+    /// Model Executions: a history chip (`usual=new|slower`).
+    pub usual: Option<UsualFilter>,
 }
 
 /// The `exec=` key of each execution: its model name, or
@@ -276,7 +279,10 @@ impl RunView {
             blocking_only: get("blocking").is_some_and(|b| b == "1"),
             audit: get("audit").filter(|s| !s.is_empty()),
             log: LogState::from_query(&get),
-            timeline_rows: get("rows").and_then(|r| Rows::parse(&r)).unwrap_or_default(),
+            timeline_rows: get("rows")
+                .and_then(|r| Rows::parse(&r))
+                .unwrap_or_default(),
+            usual: get("usual").and_then(|u| UsualFilter::parse(&u)),
         }
     }
 
@@ -310,6 +316,9 @@ impl RunView {
             pairs.push(("audit".to_string(), a.clone()));
         }
         self.log.to_query(&mut pairs);
+        if let Some(u) = self.usual {
+            pairs.push(("usual".to_string(), u.key().to_string()));
+        }
         if self.timeline_rows != Rows::default() {
             pairs.push(("rows".to_string(), self.timeline_rows.key().to_string()));
         }
