@@ -329,8 +329,12 @@ pub fn TimelineTab(run: Arc<Run>) -> impl IntoView {
                     }
                     on:pointermove=move |e| {
                         if let Some((x, v)) = drag.get_value() {
-                            let t = tl.get_untracked();
-                            view.set(Some(v.pan(&t.0, x - e.client_x() as f64)));
+                            let dx = x - e.client_x() as f64;
+                            // A click is not a drag: only pan past a few pixels.
+                            if dx.abs() > 3.0 {
+                                let t = tl.get_untracked();
+                                view.set(Some(v.pan(&t.0, dx)));
+                            }
                         }
                     }
                     on:pointerup=move |_| drag.set_value(None)
