@@ -18,6 +18,7 @@ pub mod format;
 pub mod graph;
 pub mod health;
 pub mod lineage;
+pub mod live;
 pub mod logview;
 pub mod model;
 pub mod overview;
