@@ -4,6 +4,7 @@
 
 use super::drawer::Drawer;
 use super::log::LogView;
+use super::shared::Shared;
 use super::table_view::{columns, DataTable, TableSpec};
 use super::url_state::ViewCtl;
 use super::widgets::{StatusBadge, Timestamp};
@@ -16,37 +17,50 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
-pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
+pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let index = Arc::new(SearchIndex::build(&run.executions));
+    // Rebuilt for each version of the run (a run in progress changes).
+    let index = Memo::new(move |_| Shared(Arc::new(SearchIndex::build(&run.read().executions))));
+    let keys = Memo::new(move |_| Shared(Arc::new(route::exec_keys(&run.read().executions))));
     let query = Memo::new(move |_| ctl.view.read().executions.clone());
-    let (r1, i1) = (run.clone(), index.clone());
-    let (r2, i2) = (run.clone(), index.clone());
-    let r3 = run.clone();
-    let keys = Arc::new(route::exec_keys(&run.executions));
-    let k3 = keys.clone();
     let spec = TableSpec {
         noun: "executions",
         columns: columns(EXECUTION_COLUMNS),
         query,
         update: Arc::new(move |f| ctl.update(|v| f(&mut v.executions))),
-        total: run.executions.len(),
-        shown: Memo::new(move |_| table::query(&r1.executions, &i1, &query.read())),
-        counts: Memo::new(move |_| table::status_counts(&r2.executions, &i2, &query.read().text)),
+        total: Signal::derive(move || run.read().executions.len()),
+        shown: Memo::new(move |_| {
+            table::query(&run.read().executions, &index.read().0, &query.read())
+        }),
+        counts: Memo::new(move |_| {
+            table::status_counts(&run.read().executions, &index.read().0, &query.read().text)
+        }),
+        // Reads the run: a new version redraws the rows in view, in place.
         row: Arc::new(move |i| {
-            view! { <ExecRow ex=r3.executions[i].clone() key=k3[i].clone() /> }.into_any()
+            let (r, k) = (run.get(), keys.get());
+            match (r.executions.get(i), k.0.get(i)) {
+                (Some(ex), Some(key)) => {
+                    view! { <ExecRow ex=ex.clone() key=key.clone() /> }.into_any()
+                }
+                _ => ().into_any(),
+            }
         }),
         min_width: 1360,
     };
-    let detail_run = run.clone();
-    // Only a change of the open execution re-creates the drawer (not every URL change).
+    // Only a change of the open execution re-creates the drawer (not every
+    // URL change, nor a new version of the run: its contents follow that).
     let open = Memo::new(move |_| ctl.view.read().detail.clone());
     view! {
         <DataTable spec=spec />
         {move || {
-            open.get()
-                .and_then(|key| route::find_exec(&detail_run.executions, &keys, &key))
-                .map(|i| view! { <ExecDrawer ex=detail_run.executions[i].clone() /> })
+            open.get().map(|key| {
+                let k = key.clone();
+                let ex = Memo::new(move |_| {
+                    let (r, keys) = (run.get(), keys.get());
+                    route::find_exec(&r.executions, &keys.0, &k).map(|i| r.executions[i].clone())
+                });
+                ex.get_untracked().map(|first| view! { <ExecDrawer title=first.model.clone() ex=ex /> })
+            })
         }}
     }
 }
@@ -101,31 +115,41 @@ fn ExecRow(ex: Execution, key: String) -> impl IntoView {
 }
 
 #[component]
-fn ExecDrawer(ex: Execution) -> impl IntoView {
+fn ExecDrawer(title: String, ex: Memo<Option<Execution>>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let model = ex.model.clone();
-    let explore = move || ctl.view.with(|v| v.explore(&model).to_query());
     let close = Callback::new(move |_| {
         ctl.update(|v| {
             v.detail = None;
             v.log.line = None;
         })
     });
+    // The log is read again only when the execution gets another log.
+    let log_id = Memo::new(move |_| ex.read().as_ref().and_then(|e| e.log_id.clone()));
     view! {
-        <Drawer label="Execution details" testid="exec-drawer" title=ex.model.clone() on_close=close>
-            <div class="drawer__meta">
-                <StatusBadge status=ex.status.clone() />
-                <span>"Start " <Timestamp t=ex.start /></span>
-                <span>"End " <Timestamp t=ex.end /></span>
-                <span>{ex.duration.map(format::human_duration).unwrap_or_else(|| "—".into())}</span>
-                <a href=explore>"Open in lineage →"</a>
-            </div>
-            {ex.error.clone().map(|e| view! {
-                <h3>"Error message"</h3>
-                <pre class="error-full" data-testid="error-full">{e}</pre>
-            })}
+        <Drawer label="Execution details" testid="exec-drawer" title=title on_close=close>
+            {move || match ex.get() {
+                Some(ex) => {
+                    let model = ex.model.clone();
+                    let explore = move || ctl.view.with(|v| v.explore(&model).to_query());
+                    view! {
+                        <div class="drawer__meta">
+                            <StatusBadge status=ex.status.clone() />
+                            <span>"Start " <Timestamp t=ex.start /></span>
+                            <span>"End " <Timestamp t=ex.end /></span>
+                            <span>{ex.duration.map(format::human_duration).unwrap_or_else(|| "—".into())}</span>
+                            <a href=explore>"Open in lineage →"</a>
+                        </div>
+                        {ex.error.clone().map(|e| view! {
+                            <h3>"Error message"</h3>
+                            <pre class="error-full" data-testid="error-full">{e}</pre>
+                        })}
+                    }
+                    .into_any()
+                }
+                None => view! { <p class="muted">"This execution is no longer in the run."</p> }.into_any(),
+            }}
             <h3>"Log"</h3>
-            <LogView log_id=ex.log_id.clone() lens=ctl.log_lens() />
+            {move || view! { <LogView log_id=log_id.get() lens=ctl.log_lens() /> }}
         </Drawer>
     }
 }
