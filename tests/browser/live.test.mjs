@@ -249,3 +249,40 @@ test('the environment page shows a new run without a reload', async () => {
   write(actRel, act0);
   fs.rmSync(path.join(store, `${RUNS}/${newId}.json`));
 });
+
+test('Explore: a new version of a run in progress recolours nodes; camera, selection and layout stay', async () => {
+  const id = inProgressRun();
+  const rel = `${RUNS}/${id}.json`;
+  const v0 = read(rel);
+  const target = v0.executions.find((e) => e.status === 'in_progress');
+  const page = await h.page();
+  await page.goto(`${h.base}/environments/prod/runs/${id}?api=/store&poll=1&tab=explore&model=${encodeURIComponent(target.model)}&hood=everything`);
+  const node = `[data-testid=graph] g.node[data-model="${target.model}"]`;
+  await page.waitForSelector(node);
+  assert.equal(await page.getAttribute(node, 'data-status'), 'in_progress');
+  // The user moves the camera.
+  await page.click('button[aria-label="Zoom in"]');
+  await page.click('button[aria-label="Zoom in"]');
+  const camera = () => page.getAttribute('svg.graph__svg > g', 'transform');
+  const layouts = () => page.evaluate(() => window.__runlensLayouts ?? 0);
+  const before = { camera: await camera(), layouts: await layouts(), box: await page.getAttribute(node, 'transform') };
+  assert.ok(before.layouts >= 1);
+
+  const v1 = structuredClone(v0);
+  const now = FIXED_NOW.getTime();
+  v1.refreshed_at = iso(now - 1000);
+  for (const e of v1.executions) {
+    if (e.model === target.model) { e.status = 'complete'; e.end = iso(now - 1000); e.duration_ms = new Date(e.end) - new Date(e.start); }
+  }
+  write(rel, v1);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.status === 'complete', node, { timeout: 10_000 });
+  assert.equal(await camera(), before.camera, 'the camera did not move');
+  assert.equal(await page.getAttribute(node, 'transform'), before.box, 'the node did not move');
+  assert.equal(await layouts(), before.layouts, 'nothing was laid out again');
+  assert.equal(await text(page, '[data-testid=model-name]'), target.model, 'the selection is kept');
+  assert.equal(await text(page, '[data-testid=model-details] .details__head [data-status]'), 'Complete');
+  assert.match(await text(page, `[data-testid=model-list] li[data-model="${target.model}"]`), /Complete/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  write(rel, v0);
+});

@@ -24,6 +24,19 @@ use leptos::prelude::*;
 use list::ModelList;
 use std::sync::Arc;
 
+/// Counts layouts in `window.__runlensLayouts`: a browser test checks that
+/// a new version of a run in progress (statuses only) lays nothing out again.
+fn count_layout() {
+    if let Some(w) = web_sys::window() {
+        let key = wasm_bindgen::JsValue::from_str("__runlensLayouts");
+        let n = js_sys::Reflect::get(&w, &key)
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        let _ = js_sys::Reflect::set(&w, &key, &(n + 1.0).into());
+    }
+}
+
 #[component]
 pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
@@ -33,6 +46,7 @@ pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl Into
         let l = lineage.clone();
         Memo::new(move |_| Arc::new(node_status(&l, &run.read().executions)))
     };
+    count_layout();
     let full = Shared(Arc::new(Shown::everything(&lineage)));
     let selected = {
         let l = lineage.clone();
@@ -57,7 +71,10 @@ pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl Into
                 .get()
                 .and_then(|sel| Shown::neighbourhood(&l, sel, hood.get()))
             {
-                Some(part) => Shared(Arc::new(part)),
+                Some(part) => {
+                    count_layout();
+                    Shared(Arc::new(part))
+                }
                 None => full.clone(),
             }
         })
