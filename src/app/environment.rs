@@ -39,19 +39,54 @@ pub fn EnvironmentsPage() -> impl IntoView {
                 "environments",
                 retry,
                 || view! { <NotFound title="No environments" detail="The API has no environments list." /> }.into_any(),
-                |list: Vec<Environment>| {
-                    if list.is_empty() {
-                        return view! { <p class="empty">"The API lists no environments yet."</p> }.into_any();
-                    }
-                    view! {
-                        <div class="env-grid">
-                            {list.into_iter().map(|e| view! { <EnvCard env=e /> }).collect_view()}
-                        </div>
-                    }
-                    .into_any()
-                },
+                |list: Vec<Environment>| view! { <EnvList list=list /> },
             )
         }}
+    }
+}
+
+/// The environments' cards, read again while the page is open (a new
+/// environment, a new last run): every interval while one of them has a run
+/// in progress, `ENV_IDLE_FACTOR` intervals otherwise.
+#[component]
+fn EnvList(list: Vec<Environment>) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let schedule = api.poll;
+    let running = |l: &[Environment]| {
+        l.iter().any(|e| {
+            e.last_run
+                .as_ref()
+                .is_some_and(|r| live::run_is_live(&r.status, r.end))
+        })
+    };
+    let first = schedule.env_delay(running(&list), 0);
+    let current = RwSignal::new(list);
+    poll(
+        schedule,
+        Some(first),
+        move || {
+            let api = api.clone();
+            async move { api.environments().await }
+        },
+        move |fresh: Vec<Environment>| {
+            let next = schedule.env_delay(running(&fresh), 0);
+            if current.with_untracked(|c| *c != fresh) {
+                current.set(fresh);
+            }
+            Some(next)
+        },
+    );
+    move || {
+        let list = current.get();
+        if list.is_empty() {
+            return view! { <p class="empty">"The API lists no environments yet."</p> }.into_any();
+        }
+        view! {
+            <div class="env-grid">
+                {list.into_iter().map(|e| view! { <EnvCard env=e /> }).collect_view()}
+            </div>
+        }
+        .into_any()
     }
 }
 
