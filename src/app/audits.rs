@@ -78,7 +78,14 @@ pub fn AuditsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
                 let audit = Memo::new(move |_| {
                     run.read().audits.iter().find(|a| audit_key(&a.model, &a.name) == k).cloned()
                 });
-                audit.get_untracked().map(|first| view! { <AuditDrawer title=first.name.clone() audit=audit /> })
+                // Shown while the run has that audit (it may appear in a later version).
+                let present = Memo::new(move |_| audit.with(Option::is_some));
+                move || {
+                    present.get().then(|| {
+                        let title = audit.with_untracked(|a| a.as_ref().map(|a| a.name.clone())).unwrap_or_default();
+                        view! { <AuditDrawer title=title audit=audit /> }
+                    })
+                }
             })
         }}
     }

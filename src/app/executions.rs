@@ -59,7 +59,14 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
                     let (r, keys) = (run.get(), keys.get());
                     route::find_exec(&r.executions, &keys.0, &k).map(|i| r.executions[i].clone())
                 });
-                ex.get_untracked().map(|first| view! { <ExecDrawer title=first.model.clone() ex=ex /> })
+                // Shown while the run has that execution (it may appear in a later version).
+                let present = Memo::new(move |_| ex.with(Option::is_some));
+                move || {
+                    present.get().then(|| {
+                        let title = ex.with_untracked(|e| e.as_ref().map(|e| e.model.clone())).unwrap_or_default();
+                        view! { <ExecDrawer title=title ex=ex /> }
+                    })
+                }
             })
         }}
     }
