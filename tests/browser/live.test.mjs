@@ -159,7 +159,7 @@ test('a run in progress changes in place: statuses, progress, filter and drawer 
   write(rel, v0);
 });
 
-test('a hidden tab does not poll, and reads at once when shown again', async () => {
+test('polls are conditional (304 when unchanged); a hidden tab does not poll and reads at once when shown again', async () => {
   const id = inProgressRun();
   const rel = `${RUNS}/${id}.json`;
   const page = await h.page();
@@ -171,8 +171,14 @@ test('a hidden tab does not poll, and reads at once when shown again', async () 
     Object.defineProperty(document, 'hidden', { value: v, configurable: true });
     document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
   }, hidden);
+  // What the server answered: an unchanged document is revalidated, a 304.
+  const answers = [];
+  const onRequest = (req, res) => { if (req.url.endsWith(`/store/${rel}`)) res.on('finish', () => answers.push(res.statusCode)); };
+  h.server.on('request', onRequest);
   await sleep(1500);
   assert.ok(asked.length >= 2, `polled while visible (${asked.length} requests)`);
+  h.server.off('request', onRequest);
+  assert.ok(answers.length >= 1 && answers.every((s) => s === 304), `conditional requests answered 304: ${answers}`);
   await setHidden(true);
   // A read already in flight may still be reported (events arrive late under load).
   await sleep(1000);
@@ -307,4 +313,29 @@ test('the environments list follows environments.json without a reload', async (
   assert.deepEqual(page.errors, []);
   await page.context().close();
   write(rel, envs0);
+});
+
+test('a drawer named in the URL opens when a later version of the run has that execution', async () => {
+  const id = inProgressRun();
+  const rel = `${RUNS}/${id}.json`;
+  const v0 = read(rel);
+  const counts = {};
+  for (const e of v0.executions) counts[e.model] = (counts[e.model] ?? 0) + 1;
+  const later = v0.executions.find((e) => e.status === 'pending' && counts[e.model] === 1);
+  assert.ok(later, 'a pending execution with its own model');
+  const v1 = structuredClone(v0);
+  v1.executions = v1.executions.filter((e) => e.model !== later.model);
+  write(rel, v1);
+  const page = await h.page();
+  await page.goto(`${h.base}/environments/prod/runs/${id}?api=/store&poll=1&exec=${encodeURIComponent(later.model)}`);
+  await page.waitForSelector('[data-testid=run-progress]');
+  await sleep(1500);
+  assert.equal(await page.$$eval('[data-testid=exec-drawer]', (d) => d.length), 0, 'not in this version: no drawer');
+  write(rel, { ...v1, executions: [...v1.executions, { ...later, status: 'in_progress', start: iso(FIXED_NOW.getTime() - 1000) }] });
+  await page.waitForSelector('[data-testid=exec-drawer]', { timeout: 10_000 });
+  assert.equal(await text(page, '[data-testid=exec-drawer] h2'), later.model);
+  assert.equal(await text(page, '[data-testid=exec-drawer] .drawer__meta [data-status]'), 'In progress');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  write(rel, v0);
 });
