@@ -5,76 +5,82 @@
 use super::context::RunHistory;
 use super::drawer::Drawer;
 use super::log::LogView;
+use super::shared::Shared;
 use super::table_view::{columns, DataTable, TableSpec};
 use super::url_state::ViewCtl;
 use super::widgets::{StatusBadge, Timestamp};
 use crate::core::columns::{ExecColumn, EXECUTION_COLUMNS};
 use crate::core::format;
 use crate::core::history::{self, Trend, UsualFilter};
-use crate::core::table::SortKey;
 use crate::core::model::{Execution, Run, Status};
 use crate::core::route;
+use crate::core::table::SortKey;
 use crate::core::table::{self, SearchIndex};
 use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
-pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
+pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let history = expect_context::<RunHistory>();
-    let index = Arc::new(SearchIndex::build(&run.executions));
+    // Rebuilt for each version of the run (a run in progress changes).
+    let index = Memo::new(move |_| Shared(Arc::new(SearchIndex::build(&run.read().executions))));
+    let keys = Memo::new(move |_| Shared(Arc::new(route::exec_keys(&run.read().executions))));
     let query = Memo::new(move |_| ctl.view.read().executions.clone());
-    let (r1, i1) = (run.clone(), index.clone());
-    let (r2, i2) = (run.clone(), index.clone());
-    let r3 = run.clone();
-    let keys = Arc::new(route::exec_keys(&run.executions));
-    let k3 = keys.clone();
     let spec = TableSpec {
         noun: "executions",
         columns: columns(EXECUTION_COLUMNS),
         query,
         update: Arc::new(move |f| ctl.update(|v| f(&mut v.executions))),
-        total: run.executions.len(),
+        total: Signal::derive(move || run.read().executions.len()),
         shown: Memo::new(move |_| {
-            let mut shown = table::query(&r1.executions, &i1, &query.read());
+            let r = run.read();
+            let mut shown = table::query(&r.executions, &index.read().0, &query.read());
             // The history chip and column: the page has the history.
             let hist = history.0.get();
             let filter = ctl.view.read().usual;
             if let (Some(f), Some(h)) = (filter, &hist) {
-                shown.retain(|&i| f.matches(h.get(&r1.executions[i].model)));
+                shown.retain(|&i| f.matches(h.get(&r.executions[i].model)));
             } else if filter.is_some() {
                 shown.clear();
             }
             if let (Some(sort), Some(h)) = (query.read().sort.clone(), &hist) {
                 if ExecColumn::parse(&sort.column) == Some(ExecColumn::VsUsual) {
-                    let rows = &r1.executions;
+                    let rows = &r.executions;
                     history::sort_by_change(&mut shown, |i| rows[i].model.as_str(), h, sort.desc);
                 }
             }
             shown
         }),
-        counts: Memo::new(move |_| table::status_counts(&r2.executions, &i2, &query.read().text)),
+        counts: Memo::new(move |_| {
+            table::status_counts(&run.read().executions, &index.read().0, &query.read().text)
+        }),
+        // Reads the run: a new version redraws the rows in view, in place.
         row: Arc::new(move |i| {
-            view! { <ExecRow ex=r3.executions[i].clone() key=k3[i].clone() /> }.into_any()
+            let (r, k) = (run.get(), keys.get());
+            match (r.executions.get(i), k.0.get(i)) {
+                (Some(ex), Some(key)) => {
+                    view! { <ExecRow ex=ex.clone() key=key.clone() /> }.into_any()
+                }
+                _ => ().into_any(),
+            }
         }),
         min_width: 1560,
     };
-    let detail_run = run.clone();
-    // Only a change of the open execution re-creates the drawer (not every URL change).
+    // Only a change of the open execution re-creates the drawer (not every
+    // URL change, nor a new version of the run: its contents follow that).
     let open = Memo::new(move |_| ctl.view.read().detail.clone());
     let usual = Memo::new(move |_| ctl.view.read().usual);
-    let r4 = run.clone();
     let extra = ViewFn::from(move || {
-        let r4 = r4.clone();
         view! {
             <span class="chips chips--history" data-testid="history-chips">
                 {UsualFilter::ALL
                     .into_iter()
                     .map(|f| {
-                        let r4 = r4.clone();
                         let count = move || {
                             history.0.get().map(|h| {
-                                r4.executions
+                                run.read()
+                                    .executions
                                     .iter()
                                     .map(|e| e.model.as_str())
                                     .collect::<std::collections::BTreeSet<_>>()
@@ -104,9 +110,21 @@ pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
     view! {
         <DataTable spec=spec extra=extra />
         {move || {
-            open.get()
-                .and_then(|key| route::find_exec(&detail_run.executions, &keys, &key))
-                .map(|i| view! { <ExecDrawer ex=detail_run.executions[i].clone() /> })
+            open.get().map(|key| {
+                let k = key.clone();
+                let ex = Memo::new(move |_| {
+                    let (r, keys) = (run.get(), keys.get());
+                    route::find_exec(&r.executions, &keys.0, &k).map(|i| r.executions[i].clone())
+                });
+                // Shown while the run has that execution (it may appear in a later version).
+                let present = Memo::new(move |_| ex.with(Option::is_some));
+                move || {
+                    present.get().then(|| {
+                        let title = ex.with_untracked(|e| e.as_ref().map(|e| e.model.clone())).unwrap_or_default();
+                        view! { <ExecDrawer title=title ex=ex /> }
+                    })
+                }
+            })
         }}
     }
 }
@@ -175,32 +193,42 @@ fn ExecRow(ex: Execution, key: String) -> impl IntoView {
 }
 
 #[component]
-fn ExecDrawer(ex: Execution) -> impl IntoView {
+fn ExecDrawer(title: String, ex: Memo<Option<Execution>>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let model = ex.model.clone();
-    let explore = move || ctl.view.with(|v| v.explore(&model).to_query());
     let close = Callback::new(move |_| {
         ctl.update(|v| {
             v.detail = None;
             v.log.line = None;
         })
     });
+    // The log is read again only when the execution gets another log.
+    let log_id = Memo::new(move |_| ex.read().as_ref().and_then(|e| e.log_id.clone()));
     view! {
-        <Drawer label="Execution details" testid="exec-drawer" title=ex.model.clone() on_close=close>
-            <div class="drawer__meta">
-                <StatusBadge status=ex.status.clone() />
-                <span>"Start " <Timestamp t=ex.start /></span>
-                <span>"End " <Timestamp t=ex.end /></span>
-                <span>{ex.duration.map(format::human_duration).unwrap_or_else(|| "—".into())}</span>
-                <a href=explore>"Open in lineage →"</a>
-            </div>
-            {ex.error.clone().map(|e| view! {
-                <h3>"Error message"</h3>
-                <pre class="error-full" data-testid="error-full">{e}</pre>
-            })}
-            <Sparkline model=ex.model.clone() />
+        <Drawer label="Execution details" testid="exec-drawer" title=title on_close=close>
+            {move || match ex.get() {
+                Some(ex) => {
+                    let model = ex.model.clone();
+                    let explore = move || ctl.view.with(|v| v.explore(&model).to_query());
+                    view! {
+                        <div class="drawer__meta">
+                            <StatusBadge status=ex.status.clone() />
+                            <span>"Start " <Timestamp t=ex.start /></span>
+                            <span>"End " <Timestamp t=ex.end /></span>
+                            <span>{ex.duration.map(format::human_duration).unwrap_or_else(|| "—".into())}</span>
+                            <a href=explore>"Open in lineage →"</a>
+                        </div>
+                        {ex.error.clone().map(|e| view! {
+                            <h3>"Error message"</h3>
+                            <pre class="error-full" data-testid="error-full">{e}</pre>
+                        })}
+                        <Sparkline model=ex.model.clone() />
+                    }
+                    .into_any()
+                }
+                None => view! { <p class="muted">"This execution is no longer in the run."</p> }.into_any(),
+            }}
             <h3>"Log"</h3>
-            <LogView log_id=ex.log_id.clone() lens=ctl.log_lens() />
+            {move || view! { <LogView log_id=log_id.get() lens=ctl.log_lens() /> }}
         </Drawer>
     }
 }

@@ -35,15 +35,15 @@ impl<T> PartialEq for Ptr<T> {
 }
 
 #[component]
-pub fn TimelineTab(run: Arc<Run>) -> impl IntoView {
+pub fn TimelineTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let clock = expect_context::<Clock>();
     let time = expect_context::<TimeCtx>();
     let rows = Memo::new(move |_| ctl.view.read().timeline_rows);
-    let live = run.end.is_none() && run.status == Status::InProgress;
-    let r = run.clone();
-    // A finished run is built once; a live one follows the clock.
+    // A finished run is built once per version; a live one follows the clock.
     let tl = Memo::new(move |_| {
+        let r = run.get();
+        let live = r.end.is_none() && r.status == Status::InProgress;
         let now = if live {
             clock.0.get()
         } else {
@@ -101,8 +101,8 @@ pub fn TimelineTab(run: Arc<Run>) -> impl IntoView {
     };
 
     let tiles = {
-        let run = run.clone();
         move || {
+            let run = run.get();
             let t = tl.get();
             let t = &t.0;
             let longest = t
@@ -132,7 +132,6 @@ pub fn TimelineTab(run: Arc<Run>) -> impl IntoView {
         }
     };
 
-    let run_bars = run.clone();
     let bars = move || {
         let t = tl.get();
         let o = order.get();
@@ -145,7 +144,7 @@ pub fn TimelineTab(run: Arc<Run>) -> impl IntoView {
             last_row: last,
             ..v
         };
-        let run = run_bars.clone();
+        let run = run.get();
         let keep = |e: usize| t.0.is_critical(e) || run.executions[e].status == Status::Failed;
         let shown = timeline::in_view(&t.0, rs, &o.0, &v, keep);
         shown
@@ -249,10 +248,9 @@ pub fn TimelineTab(run: Arc<Run>) -> impl IntoView {
     };
     let rows_height = move || tl.get().0.row_count(rows.get()) as f64 * ROW_H;
 
-    let run_list = run.clone();
     let critical_list = move || {
         let t = tl.get();
-        let run = run_list.clone();
+        let run = run.get();
         let steps = t.0.critical.clone();
         if steps.is_empty() {
             return view! { <p class="muted">"No execution of this run has both a start and an end yet."</p> }.into_any();

@@ -20,6 +20,7 @@ pub mod graph;
 pub mod health;
 pub mod history;
 pub mod lineage;
+pub mod live;
 pub mod logview;
 pub mod model;
 pub mod overview;
