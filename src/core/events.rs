@@ -14,7 +14,7 @@ use super::model::{RunId, Time};
 use super::store::{self, FileWrite, PlanRecord, StoreRead, Submission};
 use super::wire::*;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One line as written (wire): every field of every type, all optional but
 /// `type` and `at`; [`parse`] checks what each type requires.
@@ -184,6 +184,7 @@ pub struct Parsed {
 pub fn parse(text: &str) -> Parsed {
     let mut out = Parsed::default();
     let mut runs: BTreeMap<String, usize> = BTreeMap::new();
+    let mut plans: BTreeMap<String, usize> = BTreeMap::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -204,10 +205,14 @@ pub fn parse(text: &str) -> Parsed {
                 }
             },
             Ok(Line::Plan(p)) => {
-                // A plan reported twice: the later line wins.
-                out.units
-                    .retain(|u| !matches!(u, Unit::Plan(q) if q.plan.id == p.plan.id));
-                out.units.push(Unit::Plan(Box::new(p)));
+                // A plan reported twice: the later line wins, in its place.
+                match plans.get(&p.plan.id) {
+                    Some(&u) => out.units[u] = Unit::Plan(Box::new(p)),
+                    None => {
+                        plans.insert(p.plan.id.clone(), out.units.len());
+                        out.units.push(Unit::Plan(Box::new(p)));
+                    }
+                }
             }
             Err(e) => out.errors.push(format!("line {}: {e}", i + 1)),
         }
@@ -221,7 +226,21 @@ enum Line {
 }
 
 fn time_opt(field: &str, s: &Option<String>) -> Result<Option<Time>, String> {
-    s.as_deref().map(|t| parse_time(field, t)).transpose()
+    let t = s.as_deref().map(|t| parse_time(field, t)).transpose()?;
+    if let Some(t) = t {
+        check_year(field, t)?;
+    }
+    Ok(t)
+}
+
+/// Times a store keeps must read back: years 1970 to 9999 (UTC).
+fn check_year(field: &str, t: Time) -> Result<(), String> {
+    use chrono::Datelike;
+    if (1970..=9999).contains(&t.year()) {
+        Ok(())
+    } else {
+        Err(format!("{field}: {t} is outside the years 1970 to 9999"))
+    }
 }
 
 fn required(field: &str, v: Option<String>) -> Result<String, String> {
@@ -246,6 +265,7 @@ fn parse_line(line: &str) -> Result<Line, String> {
         }
     })?;
     let at = parse_time("at", &l.at)?;
+    check_year("at", at)?;
     if l.kind == "plan_applied" {
         let id = RunId::parse(l.plan_id.as_deref().unwrap_or_default())
             .map_err(|e| format!("plan_id: {e}"))?;
@@ -374,13 +394,56 @@ fn locate(
     Ok(None)
 }
 
+/// The kind `environments.json` gives `env`, if it lists it.
+fn environment_kind(store: &dyn StoreRead, env: &str) -> Result<Option<String>, String> {
+    let Some(text) = store.read(store::ENVIRONMENTS)? else {
+        return Ok(None);
+    };
+    let envs: EnvironmentsDoc = serde_json::from_str(&text)
+        .map_err(|e| format!("store: {} is not readable ({e})", store::ENVIRONMENTS))?;
+    Ok(envs
+        .environments
+        .into_iter()
+        .find(|e| e.name == env)
+        .map(|e| e.kind)
+        .filter(|k| !k.is_empty()))
+}
+
 /// The files to write to fold `unit` into the store.
 pub fn writes(store: &dyn StoreRead, unit: &Unit) -> Result<Vec<FileWrite>, String> {
     match unit {
         Unit::Plan(p) => store::record_plan(store, (**p).clone()),
         Unit::Run { run_id, events } => {
             let found = locate(store, run_id)?;
-            let sub = fold(run_id, found, events)?;
+            if let Some((doc, _)) = &found {
+                for (_, e) in events {
+                    if let RunEvent::Started { environment, .. } = e {
+                        if *environment != doc.run.environment {
+                            return Err(format!(
+                                "run {run_id} is in environment {:?}; run_started says {environment:?}",
+                                doc.run.environment
+                            ));
+                        }
+                    }
+                }
+            }
+            let mut sub = fold(run_id, found.clone(), events)?;
+            // A new run of a known environment keeps the environment's kind
+            // unless its run_started says otherwise.
+            let named_kind = events.iter().any(|(_, e)| {
+                matches!(
+                    e,
+                    RunEvent::Started {
+                        environment_kind: Some(_),
+                        ..
+                    }
+                )
+            });
+            if found.is_none() && !named_kind {
+                if let Some(k) = environment_kind(store, &sub.run.run.environment)? {
+                    sub.environment_kind = k;
+                }
+            }
             store::plan(store, sub)
         }
     }
@@ -395,21 +458,45 @@ fn rank(status: &str) -> u8 {
     }
 }
 
-fn slot_matches(e: &ExecutionDto, s: &Slot) -> bool {
-    e.model == s.model
-        && same_time(&e.interval_start, s.interval_start)
-        && same_time(&e.interval_end, s.interval_end)
+type SlotKey = (String, Option<Time>, Option<Time>);
+
+fn slot_key(s: &Slot) -> SlotKey {
+    (s.model.clone(), s.interval_start, s.interval_end)
+}
+
+fn exec_key(e: &ExecutionDto) -> SlotKey {
+    let t = |x: &Option<String>| x.as_deref().and_then(|v| parse_time("t", v).ok());
+    (e.model.clone(), t(&e.interval_start), t(&e.interval_end))
 }
 
 fn same_time(text: &Option<String>, t: Option<Time>) -> bool {
     text.as_deref().and_then(|x| parse_time("t", x).ok()) == t
 }
 
-fn slot_text(s: &Slot) -> String {
-    match s.interval_start {
-        Some(t) => format!("{}@{}", s.model, t.format("%Y%m%dT%H%M%S")),
-        None => s.model.clone(),
+/// A log id for `parts` of run `run_id`: a readable prefix (cut to a safe
+/// length) and a hash of the exact parts, so that two executions never
+/// share a log (`a b` and `a_b`, two intervals with the same start).
+fn log_id(run_id: &str, parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
     }
+    let readable: String = store::safe_name(&parts.join("-"))
+        .chars()
+        .take(100)
+        .collect();
+    format!("{run_id}-{readable}-{h:016x}")
+}
+
+fn slot_parts(s: &Slot) -> [String; 3] {
+    [
+        s.model.clone(),
+        s.interval_start.map(encode::time).unwrap_or_default(),
+        s.interval_end.map(encode::time).unwrap_or_default(),
+    ]
 }
 
 fn merge_models(into: &mut Vec<ModelDto>, models: &[ModelDto]) {
@@ -446,13 +533,12 @@ pub fn fold(
                 "run {run_id}: not in the store yet and no run_started event gives its environment"
             ));
         };
-        let first = events.iter().map(|(t, _)| *t).min().unwrap_or(at);
         doc = Some(StoredRunDoc {
             run: RunDoc {
                 id: run_id.to_string(),
                 environment,
                 status: "in_progress".into(),
-                start: encode::time(at.min(first)),
+                start: encode::time(at),
                 ..Default::default()
             },
             ..Default::default()
@@ -465,6 +551,11 @@ pub fn fold(
         .refreshed_at
         .as_deref()
         .and_then(|t| parse_time("refreshed_at", t).ok());
+    // Executions by identity, built once (events may be many).
+    let mut index: HashMap<SlotKey, usize> = HashMap::new();
+    for (i, e) in run.executions.iter().enumerate() {
+        index.entry(exec_key(e)).or_insert(i);
+    }
     let mut events: Vec<&(Time, RunEvent)> = events.iter().collect();
     events.sort_by_key(|(t, _)| *t);
     for (at, ev) in events {
@@ -485,13 +576,14 @@ pub fn fold(
             RunEvent::Planned { executions, models } => {
                 merge_models(&mut run.models, models);
                 for s in executions {
-                    if !run.executions.iter().any(|e| slot_matches(e, s)) {
+                    if !index.contains_key(&slot_key(s)) {
+                        index.insert(slot_key(s), run.executions.len());
                         run.executions.push(new_execution(s, "pending"));
                     }
                 }
             }
             RunEvent::ExecutionStarted(s) => {
-                match run.executions.iter_mut().find(|e| slot_matches(e, s)) {
+                match index.get(&slot_key(s)).map(|&i| &mut run.executions[i]) {
                     Some(e) if rank(&e.status) >= 1 => {}
                     Some(e) => {
                         e.status = "in_progress".into();
@@ -500,6 +592,7 @@ pub fn fold(
                     None => {
                         let mut e = new_execution(s, "in_progress");
                         e.start = Some(stamp);
+                        index.insert(slot_key(s), run.executions.len());
                         run.executions.push(e);
                     }
                 }
@@ -512,15 +605,26 @@ pub fn fold(
                 error,
                 log,
             } => {
-                let i = match run.executions.iter().position(|e| slot_matches(e, slot)) {
-                    Some(i) => i,
+                let i = match index.get(&slot_key(slot)) {
+                    Some(&i) => i,
                     None => {
+                        index.insert(slot_key(slot), run.executions.len());
                         run.executions.push(new_execution(slot, "pending"));
                         run.executions.len() - 1
                     }
                 };
                 let e = &mut run.executions[i];
-                let known_start = e.start.as_deref().and_then(|t| parse_time("start", t).ok());
+                // A finish older than the one already folded changes nothing
+                // (events fed again, or out of order across calls).
+                let known_end = e.end.as_deref().and_then(|t| parse_time("end", t).ok());
+                if rank(&e.status) >= 2 && known_end.is_some_and(|k| k >= at) {
+                    continue;
+                }
+                // The start of this attempt: a finished earlier attempt's
+                // start is not this one's.
+                let known_start = (e.status == "in_progress")
+                    .then(|| e.start.as_deref().and_then(|t| parse_time("start", t).ok()))
+                    .flatten();
                 let begun = start
                     .or(known_start)
                     .or_else(|| duration_ms.map(|d| at - chrono::Duration::milliseconds(d)))
@@ -533,13 +637,14 @@ pub fn fold(
                     Some(duration_ms.unwrap_or_else(|| (at - begun).num_milliseconds()));
                 e.error = error.clone();
                 if !log.is_empty() {
-                    let id = format!("{run_id}-{}", store::safe_name(&slot_text(slot)));
+                    let p = slot_parts(slot);
+                    let id = log_id(run_id, &[&p[0], &p[1], &p[2]]);
                     e.log_id = Some(id.clone());
                     put_log(&mut logs, id, log.clone());
                 }
             }
             RunEvent::Skipped { slot, reason } => {
-                match run.executions.iter_mut().find(|e| slot_matches(e, slot)) {
+                match index.get(&slot_key(slot)).map(|&i| &mut run.executions[i]) {
                     Some(e) if rank(&e.status) >= 2 => {}
                     Some(e) => {
                         e.status = "skipped".into();
@@ -548,6 +653,7 @@ pub fn fold(
                     None => {
                         let mut e = new_execution(slot, "skipped");
                         e.error = reason.clone();
+                        index.insert(slot_key(slot), run.executions.len());
                         run.executions.push(e);
                     }
                 }
@@ -583,10 +689,8 @@ pub fn fold(
                     });
                 }
                 let log_id = (!lines.is_empty()).then(|| {
-                    format!(
-                        "{run_id}-audit-{}",
-                        store::safe_name(&format!("{name}-{}", slot_text(slot)))
-                    )
+                    let p = slot_parts(slot);
+                    log_id(run_id, &["audit", name, &p[0], &p[1], &p[2]])
                 });
                 if let Some(id) = &log_id {
                     put_log(&mut logs, id.clone(), lines);
@@ -610,6 +714,14 @@ pub fn fold(
                 }
             }
             RunEvent::Finished { outcome, error } => {
+                // The latest report of the end wins, whatever the order of
+                // calls; an end before the start is the start.
+                let known_end = run.end.as_deref().and_then(|t| parse_time("end", t).ok());
+                if known_end.is_some_and(|k| k > at) {
+                    continue;
+                }
+                let started = parse_time("start", &run.start).ok();
+                let stamp = encode::time(started.map_or(at, |s0| at.max(s0)));
                 run.status = outcome.key().into();
                 run.end = Some(stamp.clone());
                 if let Some(err) = error {
@@ -1051,5 +1163,205 @@ mod tests {
                 Some(R2)
             );
         }
+    }
+    // Found by a hostile review: each was wrong before its fix.
+
+    #[test]
+    fn a_plan_moves_to_the_run_right_after_it_whatever_the_order() {
+        const R3: &str = "8e4f0c2e9a7d4e3b8c6a1f0e2d3c4b5a";
+        let plan = ev(
+            "plan_applied",
+            P1,
+            "03:00:00",
+            r#""environment":"prod","added":["d"]"#,
+        );
+        let r = |id: &str, h: &str| format!("{}\n{}", first_half(id, h), second_half(id, h));
+        let (r1, r2) = (r(R1, "02"), r(R2, "04"));
+        // R3 starts 03:30: between the plan and R2.
+        let r3 = [
+            ev("run_started", R3, "03:30:00", r#""environment":"prod""#),
+            ev("run_finished", R3, "03:31:00", r#""status":"complete""#),
+        ]
+        .join("\n");
+        let mut a = Mem::new();
+        for t in [&r1, &r2, &plan, &r3] {
+            ingest(&mut a, t);
+        }
+        let mut b = Mem::new();
+        for t in [&r1, &r3, &r2, &plan] {
+            ingest(&mut b, t);
+        }
+        assert_eq!(a, b);
+        let ids = |st: &Mem, id: &str| -> Vec<Option<String>> {
+            run(st, "prod", id)
+                .run
+                .changes_since_previous
+                .iter()
+                .map(|c| c.plan_id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&a, R3), [Some(P1.to_string())]);
+        assert!(ids(&a, R2).is_empty());
+        // Reported again as applied later (after R2 started): it moves on.
+        ingest(
+            &mut a,
+            &ev(
+                "plan_applied",
+                P1,
+                "04:30:00",
+                r#""environment":"prod","start":"2026-11-29T03:00:00Z","added":["d"]"#,
+            ),
+        );
+        assert!(ids(&a, R3).is_empty());
+    }
+
+    #[test]
+    fn ids_times_and_environments_that_would_corrupt_a_store_are_refused() {
+        let mut store = Mem::new();
+        ingest(
+            &mut store,
+            &format!("{}\n{}", first_half(R1, "02"), second_half(R1, "02")),
+        );
+        // A plan with a run's id.
+        let p = parse(&ev(
+            "plan_applied",
+            R1,
+            "03:00:00",
+            r#""environment":"prod""#,
+        ));
+        assert!(writes(&store, &p.units[0])
+            .unwrap_err()
+            .contains("already has a run with this id"));
+        // The same run said to be in another environment.
+        let moved = parse(&ev("run_started", R1, "02:00:00", r#""environment":"dev""#));
+        assert_eq!(
+            writes(&store, &moved.units[0]).unwrap_err(),
+            format!("run {R1} is in environment \"prod\"; run_started says \"dev\"")
+        );
+        // Times a store could not read back.
+        let odd = parse(&ev(
+            "execution_started",
+            R2,
+            "02:00:00",
+            r#""model":"a","interval_start":"0001-01-01T00:00:00Z""#,
+        ));
+        assert_eq!(odd.errors.len(), 1, "{:?}", odd.errors);
+        assert!(odd.errors[0].contains("outside the years 1970 to 9999"));
+    }
+
+    #[test]
+    fn the_start_is_run_started_and_an_end_never_precedes_it() {
+        let mut store = Mem::new();
+        let text = [
+            r#"{"type":"execution_started","run_id":"5b1f0c2e9a7d4e3b8c6a1f0e2d3c4b5a","at":"1999-01-01T00:00:00Z","model":"a"}"#.to_string(),
+            ev("run_started", R1, "02:00:00", r#""environment":"prod""#),
+        ]
+        .join("\n");
+        ingest(&mut store, &text);
+        assert_eq!(run(&store, "prod", R1).run.start, "2026-11-29T02:00:00Z");
+        ingest(
+            &mut store,
+            &ev("run_finished", R1, "01:00:00", r#""status":"complete""#),
+        );
+        assert_eq!(
+            run(&store, "prod", R1).run.end.as_deref(),
+            Some("2026-11-29T02:00:00Z")
+        );
+    }
+
+    #[test]
+    fn refeeding_older_events_changes_nothing_and_the_latest_end_wins() {
+        let fin = |at: &str, status: &str, err: &str| {
+            ev(
+                "execution_finished",
+                R1,
+                at,
+                &format!(r#""model":"a","status":"{status}","error":{err}"#),
+            )
+        };
+        let end =
+            |at: &str, status: &str| ev("run_finished", R1, at, &format!(r#""status":"{status}""#));
+        let start = ev("run_started", R1, "02:00:00", r#""environment":"prod""#);
+        let mut a = Mem::new();
+        for t in [
+            &start,
+            &fin("02:00:05", "failed", r#""boom""#),
+            &fin("02:00:09", "complete", "null"),
+            &end("02:00:10", "failed"),
+            &end("02:00:20", "complete"),
+        ] {
+            ingest(&mut a, t);
+        }
+        let mut b = Mem::new();
+        for t in [
+            &start,
+            &fin("02:00:09", "complete", "null"),
+            &end("02:00:20", "complete"),
+            &fin("02:00:05", "failed", r#""boom""#),
+            &end("02:00:10", "failed"),
+        ] {
+            ingest(&mut b, t);
+        }
+        assert_eq!(a, b);
+        let r = run(&a, "prod", R1);
+        assert_eq!(
+            (r.run.status.as_str(), r.run.end.as_deref()),
+            ("complete", Some("2026-11-29T02:00:20Z"))
+        );
+        assert_eq!(
+            (
+                r.run.executions[0].status.as_str(),
+                r.run.executions[0].error.as_deref()
+            ),
+            ("complete", None)
+        );
+    }
+
+    #[test]
+    fn log_ids_are_short_safe_and_never_shared() {
+        let long = "m".repeat(300);
+        let text = [
+            ev("run_started", R1, "02:00:00", r#""environment":"prod""#),
+            ev(
+                "execution_finished",
+                R1,
+                "02:00:01",
+                r#""model":"a b","status":"complete","log":[{"message":"one"}]"#,
+            ),
+            ev(
+                "execution_finished",
+                R1,
+                "02:00:02",
+                r#""model":"a_b","status":"complete","log":[{"message":"two"}]"#,
+            ),
+            ev(
+                "execution_finished",
+                R1,
+                "02:00:03",
+                &format!(r#""model":"{long}","status":"complete","log":[{{"message":"three"}}]"#),
+            ),
+        ]
+        .join("\n");
+        let mut store = Mem::new();
+        let (_, errors) = ingest(&mut store, &text);
+        assert!(errors.is_empty());
+        let r = run(&store, "prod", R1);
+        let ids: Vec<&str> = r
+            .run
+            .executions
+            .iter()
+            .map(|e| e.log_id.as_deref().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 3);
+        assert!(ids[0] != ids[1]);
+        assert!(ids.iter().all(|i| store::is_safe_name(i)), "{ids:?}");
+        let msg = |id: &str| -> String {
+            let l: LogDoc = serde_json::from_str(&store[&store::log_path(id)]).unwrap();
+            l.lines[0].message.clone()
+        };
+        assert_eq!(
+            [msg(ids[0]), msg(ids[1]), msg(ids[2])],
+            ["one", "two", "three"]
+        );
     }
 }

@@ -325,6 +325,11 @@ pub fn plan(store: &dyn StoreRead, sub: Submission) -> Result<Vec<FileWrite>, St
     };
     let mut out: Vec<(String, String)> = Vec::new();
 
+    if reader.text(&plan_path(&env, &id))?.is_some() {
+        return Err(format!(
+            "run {id}: {env} already has a plan with this id; a run needs its own id"
+        ));
+    }
     // The run as the store has it now, if it does.
     let this_path = run_path(&env, &id);
     if let Some(old) = reader.doc::<StoredRunDoc>(&this_path)? {
@@ -411,6 +416,19 @@ pub fn record_plan(store: &dyn StoreRead, rec: PlanRecord) -> Result<Vec<FileWri
             ));
         }
     }
+    if reader.text(&run_path(&env, &id))?.is_some() {
+        return Err(format!(
+            "plan {id}: {env} already has a run with this id; a plan needs its own id"
+        ));
+    }
+    let old_end = match reader.doc::<PlanDoc>(&this_path)? {
+        Some(old) => old
+            .end
+            .as_deref()
+            .or(Some(old.start.as_str()))
+            .and_then(|t| parse_time("end", t).ok()),
+        None => None,
+    };
     let mut out: Vec<(String, String)> = vec![(this_path, to_text(&plan))];
     let mut pages = Pages::open(&env, &reader)?;
     pages.fresh_plan = Some(plan.clone());
@@ -425,15 +443,21 @@ pub fn record_plan(store: &dyn StoreRead, rec: PlanRecord) -> Result<Vec<FileWri
         interval_start: plan.interval_start.clone(),
         interval_end: plan.interval_end.clone(),
     })?;
-    // The first run after the plan was applied now lists it.
+    // The first run after the plan was applied now lists it (and, for a
+    // plan reported again with another end, the one after the old end no
+    // longer does).
     let applied = end.unwrap_or(start);
-    let after = (Some(applied), String::new());
-    let next_id = pages.neighbour(&after, &month_of(applied), false)?;
-    if let Some(mut n) = pages.run_doc(&next_id)? {
-        let prev = pages.run_doc(&n.run.previous_run_id.clone())?;
-        if let Some(c) = pages.changes(prev.as_ref(), &n)? {
-            n.run.changes_since_previous = c;
-            out.push((run_path(&env, &n.run.id), to_text(&n)));
+    let mut redo: Vec<Time> = vec![applied];
+    redo.extend(old_end.filter(|t| *t != applied));
+    for t in redo {
+        let after = (Some(t), String::new());
+        let next_id = pages.neighbour(&after, &month_of(t), false)?;
+        if let Some(mut n) = pages.run_doc(&next_id)? {
+            let prev = pages.run_doc(&n.run.previous_run_id.clone())?;
+            if let Some(c) = pages.changes(prev.as_ref(), &n)? {
+                n.run.changes_since_previous = c;
+                out.push((run_path(&env, &n.run.id), to_text(&n)));
+            }
         }
     }
     pages.finish(&mut out, &id, None)?;
@@ -545,7 +569,9 @@ impl<'a> Pages<'a> {
         let hi = parse_time("run start", &cur.run.start)?;
         let lo = prev.and_then(|p| parse_time("run start", &p.run.start).ok());
         let hi_month = month_of(hi);
-        let lo_month = lo.map(month_of);
+        // A plan is paged by its start, which may be in the month before
+        // the previous run's (a plan applied across a month's end).
+        let lo_month = lo.map(|l| month_of(l - chrono::Duration::days(7)));
         let months: Vec<String> = self
             .months
             .keys()
@@ -592,11 +618,31 @@ impl<'a> Pages<'a> {
                 });
             }
         }
+        if cur.fingerprints.is_empty() {
+            // The producer's own entries stay; entries of plans this store
+            // records are recomputed (a run that arrived in between, a plan
+            // reported again with another time or status).
+            let mut keep = Vec::new();
+            for c in &cur.run.changes_since_previous {
+                let ours = match &c.plan_id {
+                    Some(id) => {
+                        self.fresh_plan.as_ref().is_some_and(|p| &p.id == id)
+                            || self.reader.text(&plan_path(self.env, id))?.is_some()
+                    }
+                    None => false,
+                };
+                if !ours {
+                    keep.push(c.clone());
+                }
+            }
+            if changes.is_empty() && keep.len() == cur.run.changes_since_previous.len() {
+                return Ok(None);
+            }
+            keep.extend(changes);
+            return Ok(Some(keep));
+        }
         if !changes.is_empty() {
             return Ok(Some(changes));
-        }
-        if cur.fingerprints.is_empty() {
-            return Ok(None);
         }
         Ok(Some(
             prev.and_then(|p| changes_between(p, cur))
@@ -669,7 +715,11 @@ impl<'a> Pages<'a> {
             let this_is_newest = newest_run.as_ref().is_some_and(|r| r.id == this_id);
             if this_is_newest || e.kind.is_empty() {
                 e.kind = kind;
-                e.model_count = model_count;
+                // A run that names no models (run events without them)
+                // says nothing about how many there are.
+                if model_count > 0 || e.model_count == 0 {
+                    e.model_count = model_count;
+                }
             }
         } else if e.kind.is_empty() {
             e.kind = default_kind(&env).to_string();
