@@ -27,6 +27,7 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
     let index = Memo::new(move |_| Shared(Arc::new(SearchIndex::build(&run.read().executions))));
     let keys = Memo::new(move |_| Shared(Arc::new(route::exec_keys(&run.read().executions))));
     let query = Memo::new(move |_| ctl.view.read().executions.clone());
+    let usual = Memo::new(move |_| ctl.view.read().usual);
     let spec = TableSpec {
         noun: "executions",
         columns: columns(EXECUTION_COLUMNS),
@@ -38,7 +39,7 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
             let mut shown = table::query(&r.executions, &index.read().0, &query.read());
             // The history chip and column: the page has the history.
             let hist = history.0.get();
-            let filter = ctl.view.read().usual;
+            let filter = usual.get();
             if let (Some(f), Some(h)) = (filter, &hist) {
                 shown.retain(|&i| f.matches(h.get(&r.executions[i].model)));
             } else if filter.is_some() {
@@ -70,7 +71,6 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
     // Only a change of the open execution re-creates the drawer (not every
     // URL change, nor a new version of the run: its contents follow that).
     let open = Memo::new(move |_| ctl.view.read().detail.clone());
-    let usual = Memo::new(move |_| ctl.view.read().usual);
     let extra = ViewFn::from(move || {
         view! {
             <span class="chips chips--history" data-testid="history-chips">

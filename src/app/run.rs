@@ -169,15 +169,18 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                         id = r.previous_run_id.clone();
                         previous.push(r);
                     }
-                    Err(_) => break,
+                    // A history with a hole would call old failures new:
+                    // none is shown rather than a wrong one.
+                    Err(_) => return None,
                 }
             }
-            Arc::new(previous)
+            Some(Arc::new(previous))
         }
     });
     let history_memo = Memo::new(move |_| {
         previous_runs
             .get()
+            .flatten()
             .map(|prev| Arc::new(crate::core::history::compare(&run.read(), &prev)))
     });
     let history = super::context::RunHistory(history_memo.into());

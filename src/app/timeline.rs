@@ -61,6 +61,8 @@ pub fn TimelineTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
     let scroll_top = RwSignal::new(0.0_f64);
     let view = RwSignal::new(None::<View>);
     let drag = StoredValue::new(None::<(f64, View)>);
+    // A drag that ends on a bar is not a click on it.
+    let dragged = StoredValue::new(false);
     let measure = move || {
         if let Some(el) = container.get_untracked() {
             let w = el.client_width() as f64 - LABEL_W;
@@ -190,6 +192,9 @@ pub fn TimelineTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
                         height=ROW_H - 8.0
                         rx="2"
                         on:click=move |_| {
+                            if dragged.get_value() {
+                                return;
+                            }
                             let m = model.clone();
                             ctl.update(move |v| *v = v.explore(&m));
                         }
@@ -323,6 +328,7 @@ pub fn TimelineTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
                         }
                     }
                     on:pointerdown=move |e| {
+                        dragged.set_value(false);
                         drag.set_value(Some((e.client_x() as f64, current_untracked(tl, rows, width, view))));
                     }
                     on:pointermove=move |e| {
@@ -332,6 +338,7 @@ pub fn TimelineTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
                             if dx.abs() > 3.0 {
                                 let t = tl.get_untracked();
                                 view.set(Some(v.pan(&t.0, dx)));
+                                dragged.set_value(true);
                             }
                         }
                     }

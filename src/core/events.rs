@@ -576,8 +576,8 @@ pub fn fold(
             RunEvent::Planned { executions, models } => {
                 merge_models(&mut run.models, models);
                 for s in executions {
-                    if !index.contains_key(&slot_key(s)) {
-                        index.insert(slot_key(s), run.executions.len());
+                    if let std::collections::hash_map::Entry::Vacant(v) = index.entry(slot_key(s)) {
+                        v.insert(run.executions.len());
                         run.executions.push(new_execution(s, "pending"));
                     }
                 }

@@ -84,23 +84,27 @@ impl ModelHistory {
 /// failed, complete if it ran and none failed; the time is the sum of its
 /// executions' durations.
 fn outcome(run: &Run) -> BTreeMap<&str, (Status, Option<Duration>)> {
+    // Durations the decoder would refuse (over ten years) are not believed.
+    let limit = Duration::days(3653);
     let mut out: BTreeMap<&str, (Status, Option<Duration>)> = BTreeMap::new();
     for e in &run.executions {
         let d = e
             .duration
             .or_else(|| Some(e.end? - e.start?))
-            .filter(|d| *d >= Duration::zero());
+            .filter(|d| *d >= Duration::zero() && *d <= limit);
         let entry = out
             .entry(e.model.as_str())
-            .or_insert((e.status.clone(), None));
+            .or_insert((e.status.clone(), Some(Duration::zero())));
+        // Failed if any execution failed; complete only if all completed.
         if e.status == Status::Failed {
             entry.0 = Status::Failed;
-        } else if entry.0 != Status::Failed && e.status == Status::Complete {
-            entry.0 = Status::Complete;
+        } else if entry.0 == Status::Complete && e.status != Status::Complete {
+            entry.0 = e.status.clone();
         }
-        if let Some(d) = d {
-            entry.1 = Some(entry.1.unwrap_or_else(Duration::zero) + d);
-        }
+        entry.1 = match (entry.1, d) {
+            (Some(a), Some(b)) => a.checked_add(&b),
+            _ => None,
+        };
     }
     out
 }
@@ -438,6 +442,28 @@ mod tests {
         // a (+217 %) first, then e, d and b (no comparison: no earlier
         // success, or a failure here) in their order.
         assert_eq!(shown, [1, 0, 2, 3]);
+    }
+
+    #[test]
+    fn a_model_partly_run_is_not_complete_and_absurd_durations_do_not_overflow() {
+        let previous = vec![run(1, &[("a", C, 100)])];
+        let mut cur = run(2, &[("a", C, 50), ("a", Status::InProgress, 10)]);
+        cur.executions[1].end = None;
+        let h = compare(&cur, &previous);
+        assert_eq!((h["a"].trend, h["a"].delta), (Trend::Steady, None));
+        // 40,000 executions of ten years each: summed without a panic.
+        let mut huge = run(3, &[]);
+        for _ in 0..40_000 {
+            huge.executions.push(Execution {
+                duration: Some(Duration::days(3650)),
+                ..run(9, &[("b", C, 1)]).executions[0].clone()
+            });
+        }
+        let h = compare(&huge, &previous);
+        assert_eq!(
+            h["b"].points[0].duration,
+            Some(Duration::days(3650 * 40_000))
+        );
     }
 
     #[test]

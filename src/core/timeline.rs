@@ -126,48 +126,46 @@ impl Timeline {
 /// Lineage layer of every model of the run: the longest chain of upstream
 /// models (of this run) above it. Cycles are cut.
 pub fn layers(run: &Run) -> BTreeMap<&str, usize> {
-    let upstream: BTreeMap<&str, Vec<&str>> = run
+    // Longest path over a topological order (Kahn), iteratively: a deep
+    // chain must not exhaust the stack. Self-edges are ignored; models on
+    // a cycle get the layer their other inputs give.
+    let names: BTreeMap<&str, usize> = run
         .models
         .iter()
-        .map(|m| {
-            (
-                m.name.as_str(),
-                m.upstream.iter().map(String::as_str).collect(),
-            )
-        })
+        .enumerate()
+        .map(|(i, m)| (m.name.as_str(), i))
         .collect();
-    let mut memo: BTreeMap<&str, usize> = BTreeMap::new();
-    fn depth<'a>(
-        n: &'a str,
-        up: &BTreeMap<&'a str, Vec<&'a str>>,
-        memo: &mut BTreeMap<&'a str, usize>,
-        visiting: &mut BTreeSet<&'a str>,
-    ) -> usize {
-        if let Some(&d) = memo.get(n) {
-            return d;
+    let n = run.models.len();
+    let mut down: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut indegree = vec![0usize; n];
+    for (i, m) in run.models.iter().enumerate() {
+        let ups: BTreeSet<usize> = m
+            .upstream
+            .iter()
+            .filter_map(|u| names.get(u.as_str()).copied())
+            .filter(|&u| u != i)
+            .collect();
+        for u in ups {
+            down[u].push(i);
+            indegree[i] += 1;
         }
-        if !visiting.insert(n) {
-            return 0; // a cycle: cut here
+    }
+    let mut depth = vec![0usize; n];
+    let mut queue: std::collections::VecDeque<usize> =
+        (0..n).filter(|&i| indegree[i] == 0).collect();
+    while let Some(u) = queue.pop_front() {
+        for &d in &down[u] {
+            depth[d] = depth[d].max(depth[u] + 1);
+            indegree[d] -= 1;
+            if indegree[d] == 0 {
+                queue.push_back(d);
+            }
         }
-        let d = up
-            .get(n)
-            .map(|us| {
-                us.iter()
-                    .filter(|u| up.contains_key(*u))
-                    .map(|u| depth(u, up, memo, visiting) + 1)
-                    .max()
-                    .unwrap_or(0)
-            })
-            .unwrap_or(0);
-        visiting.remove(n);
-        memo.insert(n, d);
-        d
     }
-    let mut visiting = BTreeSet::new();
-    for m in &run.models {
-        depth(m.name.as_str(), &upstream, &mut memo, &mut visiting);
-    }
-    memo
+    names
+        .into_iter()
+        .map(|(name, i)| (name, depth[i]))
+        .collect()
 }
 
 /// The timeline of `run` as of `now` (used for executions and runs still
@@ -747,6 +745,36 @@ mod tests {
     }
 
     #[test]
+    fn layers_of_a_deep_chain_listed_downstream_first_and_of_a_cycle() {
+        let n = 100_000;
+        let models: Vec<Model> = (0..n)
+            .rev()
+            .map(|i| {
+                let up = if i == 0 {
+                    vec![]
+                } else {
+                    vec![format!("m{}", i - 1)]
+                };
+                Model {
+                    upstream: up,
+                    ..model(&format!("m{i}"), &[])
+                }
+            })
+            .collect();
+        let r = run(models, vec![], Some(1));
+        let l = layers(&r);
+        assert_eq!((l["m0"], l["m99999"]), (0, 99_999));
+        // a -> b -> a, and c downstream of b: finite layers.
+        let r = run(
+            vec![model("a", &["b"]), model("b", &["a"]), model("c", &["b"])],
+            vec![],
+            Some(1),
+        );
+        let l = layers(&r);
+        assert_eq!((l["a"], l["b"], l["c"]), (0, 0, 0));
+    }
+
+    #[test]
     fn nothing_ran_is_an_empty_timeline() {
         let r = run(
             vec![model("a", &["a"])],
@@ -757,7 +785,7 @@ mod tests {
         assert!(tl.bars.is_empty() && tl.critical.is_empty());
         assert_eq!((tl.peak_concurrency, tl.layers, tl.not_drawn), (0, 0, 1));
         assert_eq!(tl.longest, None);
-        // A cycle is cut where it closes, not followed forever.
-        assert_eq!(layers(&r)["a"], 1);
+        // A self-reference is not a layer.
+        assert_eq!(layers(&r)["a"], 0);
     }
 }
