@@ -69,6 +69,16 @@ pub fn ingest_with(
     sub: Submission,
     stop_after: Option<usize>,
 ) -> Result<Vec<String>, String> {
+    under_lock(root, stop_after, |store| store::plan(store, sub))
+}
+
+/// Runs `plan` on the store at `root` (created if missing) under the
+/// store's lock and writes what it returns. Returns the paths written.
+pub fn under_lock(
+    root: &Path,
+    stop_after: Option<usize>,
+    plan: impl FnOnce(&dyn store::StoreRead) -> Result<Vec<FileWrite>, String>,
+) -> Result<Vec<String>, String> {
     fs::create_dir_all(root).map_err(|e| format!("{}: {e}", root.display()))?;
     let lock_path = root.join(LOCK_FILE);
     let lock = File::options()
@@ -84,7 +94,7 @@ pub fn ingest_with(
     let store = DirStore {
         root: root.to_path_buf(),
     };
-    let writes = store::plan(&store, sub)?;
+    let writes = plan(&store)?;
     apply(root, &writes, stop_after)?;
     Ok(writes.into_iter().map(|w| w.path).collect())
 }

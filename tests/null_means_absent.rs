@@ -89,6 +89,11 @@ fn decoded(kind: &str, text: &str) -> String {
         "activityDocument" => format!("{:?}", decode::decode_activity(text)),
         "runDocument" => format!("{:?}", decode::decode_run(text)),
         "logDocument" => format!("{:?}", decode::decode_log(text)),
+        // Read by the store writer (runlens-ingest), not by the app.
+        "planDocument" => format!(
+            "{:?}",
+            serde_json::from_str::<runlens::core::wire::PlanDoc>(text).map_err(|e| e.to_string())
+        ),
         other => panic!("no decoder for {other}"),
     }
 }
@@ -232,6 +237,12 @@ fn every_optional_property_reads_null_as_absent() {
             break;
         }
     }
+    // No plan in the demo snapshot: one with every property set.
+    let plan = r#"{"id":"7d3f0c2e9a7d4e3b8c6a1f0e2d3c4b5a","environment":"prod","status":"failed",
+        "start":"2026-11-29T02:59:00Z","end":"2026-11-29T03:00:00Z","error":"boom",
+        "interval_start":"2026-11-01T00:00:00Z","interval_end":"2026-11-29T00:00:00Z",
+        "added":["d"],"removed":["e"],"directly_modified":["b"],"indirectly_modified":["c"]}"#;
+    covered.extend(check(&root, "planDocument", "a plan", plan));
     let missing: Vec<_> = want.difference(&covered).collect();
     assert!(
         missing.is_empty(),

@@ -106,13 +106,24 @@ pub fn abort_requests_not_for(path: &str) {
     });
 }
 
-/// Removes a request from the in-flight list when it ends, however it ends.
-struct InFlight(Option<u64>);
+/// A request of a page in flight. Dropped when the request ends, however it
+/// ends: also when the page that awaited it is disposed (its future is
+/// dropped), and then the request is aborted, as nobody will read it.
+struct InFlight {
+    id: Option<u64>,
+    ctrl: Option<web_sys::AbortController>,
+    done: bool,
+}
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        if let Some(id) = self.0 {
+        if let Some(id) = self.id {
             IN_FLIGHT.with(|f| f.borrow_mut().retain(|(i, _, _)| *i != id));
+        }
+        if !self.done {
+            if let Some(c) = &self.ctrl {
+                c.abort();
+            }
         }
     }
 }
@@ -182,16 +193,24 @@ impl Api {
     /// download is not).
     async fn get_url(&self, url: String, for_page: bool) -> Result<String, ApiError> {
         let ctrl = web_sys::AbortController::new().ok();
-        let _in_flight = match (&ctrl, for_page) {
+        let mut in_flight = match (&ctrl, for_page) {
             (Some(c), true) => {
                 let id = NEXT_ID.with(|n| {
                     n.set(n.get() + 1);
                     n.get()
                 });
                 IN_FLIGHT.with(|f| f.borrow_mut().push((id, current_path(), c.clone())));
-                InFlight(Some(id))
+                InFlight {
+                    id: Some(id),
+                    ctrl: Some(c.clone()),
+                    done: false,
+                }
             }
-            _ => InFlight(None),
+            _ => InFlight {
+                id: None,
+                ctrl: None,
+                done: true,
+            },
         };
         let timed_out = Rc::new(Cell::new(false));
         let timer = ctrl.clone().and_then(|c| {
@@ -206,6 +225,7 @@ impl Api {
             .ok()
         });
         let result = self.fetch(&url, ctrl.as_ref().map(|c| c.signal())).await;
+        in_flight.done = true;
         if let Some(t) = timer {
             t.clear();
         }

@@ -97,12 +97,34 @@ pub fn ErrorPanel(error: ApiError, retry: Callback<()>) -> impl IntoView {
             "runlens reads manifest.json (v8 to v12) and run_results.json (v4 to v6) from the ?dbt= address; catalog.json is optional.",
         ),
     };
+    // Until the new answer replaces this panel, it says it is asking again.
+    let retrying = RwSignal::new(false);
     view! {
-        <div class="error-panel" role="alert">
+        <div class="error-panel" role="alert" aria-busy=move || retrying.get().to_string()>
             <h2>{title}</h2>
             <p class="error-panel__detail">{error.to_string()}</p>
             <p class="muted">{hint}</p>
-            <button class="btn" on:click=move |_| retry.run(())>"Retry"</button>
+            <Show
+                when=move || retrying.get()
+                fallback=move || {
+                    view! {
+                        <button
+                            class="btn"
+                            on:click=move |_| {
+                                retrying.set(true);
+                                retry.run(());
+                            }
+                        >
+                            "Retry"
+                        </button>
+                    }
+                }
+            >
+                <div class="loading loading--inline" role="status">
+                    <span class="spinner" aria-hidden="true"></span>
+                    "Trying again…"
+                </div>
+            </Show>
         </div>
     }
 }

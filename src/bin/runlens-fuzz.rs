@@ -2,12 +2,14 @@
 //!
 //! Seeds: the demo snapshot (`public/api`), the sagerx dbt artifacts
 //! (`../shared/dbt`) and the test dbt project's (`tests/dbt/shop/target`),
-//! when present, plus small built-in dbt artifacts. Each case takes a seed,
+//! when present, plus small built-in dbt artifacts, and run events (the
+//! example in docs/events.md, `tests/sqlmesh/**/*.jsonl`). Each case takes a seed,
 //! applies one to four mutations (byte flips, truncation, type swaps,
 //! nulled or removed fields, huge numbers, odd times and strings, deep
 //! nesting, splices from other seeds) and runs the decoder of that document
 //! (`core::decode` for Run API documents and logs, `core::dbt::read` for
-//! manifest / run_results / catalog) and the lineage of any run it yields,
+//! manifest / run_results / catalog, `core::events` folding into an
+//! in-memory store) and the lineage of any run it yields,
 //! under `catch_unwind`. A panic is a finding: counted, printed, and the
 //! input written to `--out`.
 //!
@@ -19,7 +21,7 @@
 //! ```
 //! Exit status 1 when anything panicked.
 
-use runlens::core::{dbt, decode, lineage::Lineage};
+use runlens::core::{dbt, decode, events, lineage::Lineage};
 use serde_json::{Map, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -57,6 +59,7 @@ enum Kind {
     Manifest,
     RunResults,
     Catalog,
+    Events,
 }
 
 struct Seed {
@@ -168,6 +171,27 @@ fn load_seeds(root: &Path, logs_cap: usize) -> Vec<Seed> {
         RESULTS.into(),
     );
     push(Kind::Catalog, "built-in catalog".into(), CATALOG.into());
+    // Run events: JSON Lines, kept as one JSON array per file so that the
+    // value mutations reach every field; `exercise` writes them as lines.
+    let mut event_files = vec![root.join("docs/events.md")];
+    files_under(&root.join("tests/sqlmesh"), &mut event_files);
+    for f in event_files {
+        let is_events =
+            f.extension().is_some_and(|e| e == "jsonl") || f.ends_with("docs/events.md");
+        let Ok(text) =
+            std::fs::read_to_string(&f).map(|t| if is_events { t } else { String::new() })
+        else {
+            continue;
+        };
+        let lines: Vec<&str> = text.lines().filter(|l| l.starts_with('{')).collect();
+        if !lines.is_empty() {
+            push(
+                Kind::Events,
+                f.to_string_lossy().into_owned(),
+                format!("[{}]", lines.join(",")),
+            );
+        }
+    }
     let dirs = [
         root.join("public/api"),
         root.join("../shared/dbt"),
@@ -506,6 +530,28 @@ fn exercise(kind: Kind, text: &str, dbt_seeds: &(String, String, String)) {
         Kind::Catalog => {
             let _ = dbt::read(m, r, Some(text));
         }
+        Kind::Events => {
+            let lines = match serde_json::from_str::<Value>(text) {
+                Ok(Value::Array(a)) => a
+                    .iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                _ => text.to_string(),
+            };
+            // Folded twice into an empty store: the second pass reads back
+            // what the first wrote.
+            let mut store = std::collections::BTreeMap::new();
+            for _ in 0..2 {
+                for unit in events::parse(&lines).units {
+                    if let Ok(writes) = events::writes(&store, &unit) {
+                        for w in writes {
+                            store.insert(w.path, w.contents);
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -531,7 +577,7 @@ fn main() {
     );
     let per_kind = |k: Kind| seeds.iter().filter(|s| s.kind == k).count();
     println!(
-        "runlens-fuzz: {} seeds (environments {}, activity {}, runs {}, logs {}, manifests {}, run_results {}, catalogs {}), {cases} cases, seed {seed}",
+        "runlens-fuzz: {} seeds (environments {}, activity {}, runs {}, logs {}, manifests {}, run_results {}, catalogs {}, events {}), {cases} cases, seed {seed}",
         seeds.len(),
         per_kind(Kind::Environments),
         per_kind(Kind::Activity),
@@ -540,6 +586,7 @@ fn main() {
         per_kind(Kind::Manifest),
         per_kind(Kind::RunResults),
         per_kind(Kind::Catalog),
+        per_kind(Kind::Events),
     );
     // Small seeds are picked far more often than whole documents.
     let small: Vec<usize> = (0..seeds.len())

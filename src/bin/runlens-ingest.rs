@@ -3,17 +3,20 @@
 //!
 //!   runlens-ingest dbt <target-dir> --store <dir> [--log <dbt.log>]
 //!                      [--environment NAME] [--kind prod|dev]
+//!   runlens-ingest events <file|-> --store <dir>
 //!   runlens-ingest bench [--runs 10,1000,10000] [--dir <scratch dir>]
 //!
 //! `dbt` appends one dbt invocation (manifest.json + run_results.json, and
 //! catalog.json when present) as one run; the store's rules are the pure
-//! `core::store::plan`, the file system is `store_fs`. `bench` prints the
+//! `core::store::plan`, the file system is `store_fs`. `events` folds run
+//! events (docs/events.md, `core::events`) through the same writer: each
+//! run and plan in the file, one after the other, under the store's lock. `bench` prints the
 //! milliseconds an ingest takes with 10, 1,000 and 10,000 runs already in
 //! the store.
 
-use runlens::core::dbt;
 use runlens::core::store::{self, Submission};
 use runlens::core::wire::{ExecutionDto, ModelDto, RunDoc, StoredRunDoc};
+use runlens::core::{dbt, events};
 use runlens::store_fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,12 +24,14 @@ use std::time::Instant;
 
 const USAGE: &str = "usage:
   runlens-ingest dbt <target-dir> --store <dir> [--log <dbt.log>] [--environment NAME] [--kind prod|dev]
+  runlens-ingest events <file|-> --store <dir>
   runlens-ingest bench [--runs 10,1000,10000] [--dir <scratch dir>]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dbt") => ingest_dbt(&args[1..]),
+        Some("events") => ingest_events(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
@@ -36,6 +41,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e == PARTLY => ExitCode::from(2),
         Err(e) => {
             eprintln!("runlens-ingest: {e}");
             ExitCode::FAILURE
@@ -120,7 +126,7 @@ fn ingest_dbt(args: &[String]) -> Result<(), String> {
     let kind = a
         .get("kind")
         .map(String::from)
-        .unwrap_or_else(|| default_kind(&environment));
+        .unwrap_or_else(|| store::default_kind(&environment).to_string());
     let sub = dbt::submission(&d, &environment, &kind);
     let written = store_fs::ingest(Path::new(store_dir), sub)?;
     let r = &d.run;
@@ -140,11 +146,59 @@ fn ingest_dbt(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// `prod` for the usual production target names, else `dev`.
-fn default_kind(env: &str) -> String {
-    match env.to_ascii_lowercase().as_str() {
-        "prod" | "production" | "prd" | "live" => "prod".into(),
-        _ => "dev".into(),
+/// The error of a call that folded what it could but skipped some lines.
+const PARTLY: &str = "\u{0}partly";
+
+fn ingest_events(args: &[String]) -> Result<(), String> {
+    let a = parse_args(args, &["store"])?;
+    let [source] = a.positional.as_slice() else {
+        return Err(format!(
+            "events needs one <file> (or - for standard input)\n{USAGE}"
+        ));
+    };
+    let store_dir = a
+        .get("store")
+        .ok_or_else(|| format!("events needs --store <dir>\n{USAGE}"))?;
+    let text = if source == "-" {
+        let mut t = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+            .map_err(|e| format!("standard input: {e}"))?;
+        t
+    } else {
+        read_file(Path::new(source))?
+    };
+    let parsed = events::parse(&text);
+    for e in &parsed.errors {
+        eprintln!("runlens-ingest: {source}: {e} (skipped)");
+    }
+    let mut failed = 0;
+    for unit in &parsed.units {
+        match store_fs::under_lock(Path::new(store_dir), None, |store| {
+            events::writes(store, unit)
+        }) {
+            Ok(written) => println!(
+                "{} {}: {}",
+                match unit {
+                    events::Unit::Run { .. } => "run",
+                    events::Unit::Plan(_) => "plan",
+                },
+                unit.id(),
+                if written.is_empty() {
+                    "nothing changed".to_string()
+                } else {
+                    format!("{} files written", written.len())
+                }
+            ),
+            Err(e) => {
+                failed += 1;
+                eprintln!("runlens-ingest: {source}: {}: {e}", unit.id());
+            }
+        }
+    }
+    if parsed.errors.is_empty() && failed == 0 {
+        Ok(())
+    } else {
+        Err(PARTLY.into())
     }
 }
 

@@ -13,6 +13,7 @@ pub mod cron;
 pub mod dbt;
 pub mod decode;
 pub mod encode;
+pub mod events;
 pub mod explore;
 pub mod format;
 pub mod graph;

@@ -84,6 +84,10 @@ pub fn run_path(env: &str, id: &str) -> String {
     format!("environments/{env}/runs/{id}.json")
 }
 
+pub fn plan_path(env: &str, id: &str) -> String {
+    format!("environments/{env}/plans/{id}.json")
+}
+
 pub fn log_path(id: &str) -> String {
     format!("logs/{id}.json")
 }
@@ -174,12 +178,6 @@ pub fn changes_between(prev: &StoredRunDoc, cur: &StoredRunDoc) -> Option<PlanCh
     })
 }
 
-fn computed_changes(prev: Option<&StoredRunDoc>, cur: &StoredRunDoc) -> Vec<PlanChangeDto> {
-    prev.and_then(|p| changes_between(p, cur))
-        .into_iter()
-        .collect()
-}
-
 /// Reads through the store once per path and remembers what it read, so
 /// the plan can leave out files whose bytes would not change.
 struct Reader<'a> {
@@ -231,6 +229,12 @@ struct Pages<'a> {
     legacy: Option<Vec<ActivityDto>>,
     months: BTreeMap<String, u32>,
     loaded: BTreeMap<String, Vec<ActivityDto>>,
+    /// The newest page (`activity.json`'s own activities).
+    newest: Vec<ActivityDto>,
+    /// Months whose page changed.
+    touched: BTreeSet<String>,
+    /// A plan being recorded (not yet in the store).
+    fresh_plan: Option<PlanDoc>,
 }
 
 impl Pages<'_> {
@@ -300,11 +304,7 @@ pub fn plan(store: &dyn StoreRead, sub: Submission) -> Result<Vec<FileWrite>, St
         cost,
     } = sub;
     let env = run.run.environment.clone();
-    if !is_safe_name(&env) {
-        return Err(format!(
-            "environment {env:?}: use letters, digits, '_', '-' and '.' (it becomes a folder name)"
-        ));
-    }
+    check_environment(&env)?;
     let id = RunId::parse(&run.run.id)
         .map_err(|e| format!("run id: {e}"))?
         .to_string();
@@ -336,31 +336,7 @@ pub fn plan(store: &dyn StoreRead, sub: Submission) -> Result<Vec<FileWrite>, St
         }
     }
 
-    // The activity index, or an unpaged activity document to page.
-    let index_path = activity_path(&env);
-    let index: ActivityIndexDoc = reader.doc(&index_path)?.unwrap_or_default();
-    let legacy = (index.months.is_empty() && !index.newest.activity.is_empty())
-        .then(|| index.newest.activity.clone());
-    let mut months: BTreeMap<String, u32> = index
-        .months
-        .iter()
-        .map(|m| (m.month.clone(), m.count))
-        .collect();
-    if let Some(all) = &legacy {
-        for a in all {
-            if let Some(t) = key(a).0 {
-                *months.entry(month_of(t)).or_default() += 1;
-            }
-        }
-    }
-    let mut pages = Pages {
-        env: &env,
-        reader: &reader,
-        legacy,
-        months,
-        loaded: BTreeMap::new(),
-    };
-
+    let mut pages = Pages::open(&env, &reader)?;
     let entry = ActivityDto {
         id: id.clone(),
         kind: "run".into(),
@@ -372,34 +348,14 @@ pub fn plan(store: &dyn StoreRead, sub: Submission) -> Result<Vec<FileWrite>, St
         interval_start: None,
         interval_end: None,
     };
-    let k = key(&entry);
-    let month = month_of(start);
-    // Neighbours, before this run joins its page.
-    pages.page(&month)?.retain(|a| a.id != id);
-    let prev_id = pages.neighbour(&k, &month, true)?;
-    let next_id = pages.neighbour(&k, &month, false)?;
-    let page = pages.page(&month)?;
-    page.push(entry.clone());
-    sort_newest_first(page);
-    let count = page.len() as u32;
-    pages.months.insert(month.clone(), count);
-
-    let neighbour = |nid: &Option<String>| -> Result<Option<StoredRunDoc>, String> {
-        let Some(nid) = nid else { return Ok(None) };
-        reader.doc::<StoredRunDoc>(&run_path(&env, nid))?.map(Some).ok_or_else(|| {
-            format!(
-                "store: the activity of {env} lists run {nid} but {} is missing; the store was left as it was",
-                run_path(&env, nid)
-            )
-        })
-    };
-    let mut prev = neighbour(&prev_id)?;
-    let mut next = neighbour(&next_id)?;
+    let (prev_id, next_id) = pages.insert(entry)?;
+    let mut prev = pages.run_doc(&prev_id)?;
+    let mut next = pages.run_doc(&next_id)?;
 
     run.run.previous_run_id = prev_id.clone();
     run.run.next_run_id = next_id.clone();
-    if !run.fingerprints.is_empty() {
-        run.run.changes_since_previous = computed_changes(prev.as_ref(), &run);
+    if let Some(c) = pages.changes(prev.as_ref(), &run)? {
+        run.run.changes_since_previous = c;
     }
     for l in &logs {
         out.push((log_path(&l.id), to_text(l)));
@@ -411,85 +367,91 @@ pub fn plan(store: &dyn StoreRead, sub: Submission) -> Result<Vec<FileWrite>, St
     }
     if let Some(n) = next.as_mut() {
         n.run.previous_run_id = Some(id.clone());
-        if !n.fingerprints.is_empty() {
-            n.run.changes_since_previous = computed_changes(Some(&run), n);
+        if let Some(c) = pages.changes(Some(&run), n)? {
+            n.run.changes_since_previous = c;
         }
         out.push((run_path(&env, &n.run.id), to_text(n)));
     }
+    pages.finish(&mut out, &id, Some((environment_kind, model_count)))?;
+    only_changed(&reader, out)
+}
 
-    // Month pages: every page of a store being paged for the first time,
-    // else the one this run is in.
-    let written: Vec<String> = if pages.legacy.is_some() {
-        pages.months.keys().cloned().collect()
-    } else {
-        vec![month.clone()]
-    };
-    for m in written.iter().rev() {
-        let rows = pages.page(m)?.clone();
-        out.push((
-            month_path(&env, m),
-            to_text(&ActivityDoc {
-                environment: env.clone(),
-                activity: rows,
-            }),
-        ));
-    }
+/// A plan applied to an environment, from a producer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlanRecord {
+    pub plan: PlanDoc,
+    pub cost: Option<f64>,
+}
 
-    // The newest page: the newest of (the old newest page + this run).
-    let mut newest: Vec<ActivityDto> = match &pages.legacy {
-        Some(all) => all.clone(),
-        None => index.newest.activity.clone(),
+/// The files to write to add (or replace) a plan: its document, its
+/// activity, and the `changes_since_previous` of the first run after it.
+pub fn record_plan(store: &dyn StoreRead, rec: PlanRecord) -> Result<Vec<FileWrite>, String> {
+    let PlanRecord { mut plan, cost } = rec;
+    let env = plan.environment.clone();
+    check_environment(&env)?;
+    let id = RunId::parse(&plan.id)
+        .map_err(|e| format!("plan id: {e}"))?
+        .to_string();
+    plan.id = id.clone();
+    let start = parse_time("plan start", &plan.start)?;
+    let end = match &plan.end {
+        Some(e) => Some(parse_time("plan end", e)?),
+        None => None,
     };
-    newest.retain(|a| a.id != id);
-    newest.push(entry);
-    sort_newest_first(&mut newest);
-    newest.truncate(NEWEST_PAGE);
-    let is_newest_run = newest.iter().find(|a| a.kind == "run").map(|a| &a.id) == Some(&id);
-    let last_run = newest.iter().find(|a| a.kind == "run").cloned();
-    let last_plan = newest.iter().find(|a| a.kind == "plan").cloned();
-    let index = ActivityIndexDoc {
-        newest: ActivityDoc {
-            environment: env.clone(),
-            activity: newest,
-        },
-        months: pages
-            .months
-            .iter()
-            .rev()
-            .map(|(m, c)| ActivityMonthDto {
-                month: m.clone(),
-                count: *c,
-            })
-            .collect(),
+    let reader = Reader {
+        store,
+        seen: RefCell::new(BTreeMap::new()),
     };
-    out.push((index_path, to_text(&index)));
-
-    // The environments list.
-    let mut envs: EnvironmentsDoc = reader.doc(ENVIRONMENTS)?.unwrap_or_default();
-    let pos = match envs.environments.iter().position(|e| e.name == env) {
-        Some(i) => i,
-        None => {
-            envs.environments.push(EnvironmentDto {
-                name: env.clone(),
-                ..Default::default()
-            });
-            envs.environments.len() - 1
+    let this_path = plan_path(&env, &id);
+    if let Some(old) = reader.doc::<PlanDoc>(&this_path)? {
+        if parse_time("start", &old.start).ok() != Some(start) {
+            return Err(format!(
+                "plan {id} is already in the store with start {}, not {}: a plan's start cannot change",
+                old.start, plan.start
+            ));
         }
-    };
-    let e = &mut envs.environments[pos];
-    if is_newest_run || e.kind.is_empty() {
-        e.kind = environment_kind;
-        e.model_count = model_count;
     }
-    e.last_run = last_run;
-    if last_plan.is_some() {
-        e.last_plan = last_plan;
+    let mut out: Vec<(String, String)> = vec![(this_path, to_text(&plan))];
+    let mut pages = Pages::open(&env, &reader)?;
+    pages.fresh_plan = Some(plan.clone());
+    pages.insert(ActivityDto {
+        id: id.clone(),
+        kind: "plan".into(),
+        status: plan.status.clone(),
+        start: plan.start.clone(),
+        end: plan.end.clone(),
+        duration_ms: end.map(|e| (e - start).num_milliseconds()),
+        cost,
+        interval_start: plan.interval_start.clone(),
+        interval_end: plan.interval_end.clone(),
+    })?;
+    // The first run after the plan was applied now lists it.
+    let applied = end.unwrap_or(start);
+    let after = (Some(applied), String::new());
+    let next_id = pages.neighbour(&after, &month_of(applied), false)?;
+    if let Some(mut n) = pages.run_doc(&next_id)? {
+        let prev = pages.run_doc(&n.run.previous_run_id.clone())?;
+        if let Some(c) = pages.changes(prev.as_ref(), &n)? {
+            n.run.changes_since_previous = c;
+            out.push((run_path(&env, &n.run.id), to_text(&n)));
+        }
     }
-    envs.environments
-        .sort_by(|a, b| (a.kind != "prod", &a.name).cmp(&(b.kind != "prod", &b.name)));
-    out.push((ENVIRONMENTS.to_string(), to_text(&envs)));
+    pages.finish(&mut out, &id, None)?;
+    only_changed(&reader, out)
+}
 
-    // Only what changes.
+fn check_environment(env: &str) -> Result<(), String> {
+    if is_safe_name(env) {
+        Ok(())
+    } else {
+        Err(format!(
+            "environment {env:?}: use letters, digits, '_', '-' and '.' (it becomes a folder name)"
+        ))
+    }
+}
+
+/// Only the files whose bytes change.
+fn only_changed(reader: &Reader, out: Vec<(String, String)>) -> Result<Vec<FileWrite>, String> {
     let mut writes = Vec::new();
     for (path, contents) in out {
         if reader.text(&path)?.as_deref() != Some(contents.as_str()) {
@@ -497,6 +459,238 @@ pub fn plan(store: &dyn StoreRead, sub: Submission) -> Result<Vec<FileWrite>, St
         }
     }
     Ok(writes)
+}
+
+impl<'a> Pages<'a> {
+    /// An environment's activity index (or an unpaged activity document,
+    /// to be paged).
+    fn open(env: &'a str, reader: &'a Reader<'a>) -> Result<Pages<'a>, String> {
+        let index: ActivityIndexDoc = reader.doc(&activity_path(env))?.unwrap_or_default();
+        let legacy = (index.months.is_empty() && !index.newest.activity.is_empty())
+            .then(|| index.newest.activity.clone());
+        let mut months: BTreeMap<String, u32> = index
+            .months
+            .iter()
+            .map(|m| (m.month.clone(), m.count))
+            .collect();
+        if let Some(all) = &legacy {
+            for a in all {
+                if let Some(t) = key(a).0 {
+                    *months.entry(month_of(t)).or_default() += 1;
+                }
+            }
+        }
+        Ok(Pages {
+            env,
+            reader,
+            legacy,
+            months,
+            loaded: BTreeMap::new(),
+            newest: index.newest.activity,
+            touched: BTreeSet::new(),
+            fresh_plan: None,
+        })
+    }
+
+    /// Adds (or replaces) an activity; for a run, returns its neighbouring
+    /// runs as they were before it joined.
+    fn insert(&mut self, entry: ActivityDto) -> Result<(Option<String>, Option<String>), String> {
+        let k = key(&entry);
+        let Some(t) = k.0 else {
+            return Err(format!("activity {}: unreadable start", entry.id));
+        };
+        let month = month_of(t);
+        self.page(&month)?.retain(|a| a.id != entry.id);
+        let prev = self.neighbour(&k, &month, true)?;
+        let next = self.neighbour(&k, &month, false)?;
+        let page = self.page(&month)?;
+        page.push(entry.clone());
+        sort_newest_first(page);
+        let count = page.len() as u32;
+        self.months.insert(month.clone(), count);
+        self.touched.insert(month);
+        if let Some(all) = &self.legacy {
+            self.newest = all.clone();
+        }
+        self.newest.retain(|a| a.id != entry.id);
+        self.newest.push(entry);
+        sort_newest_first(&mut self.newest);
+        self.newest.truncate(NEWEST_PAGE);
+        Ok((prev, next))
+    }
+
+    /// The stored document of the run `id`, if any.
+    fn run_doc(&self, id: &Option<String>) -> Result<Option<StoredRunDoc>, String> {
+        let Some(id) = id else { return Ok(None) };
+        let env = self.env;
+        self.reader
+            .doc::<StoredRunDoc>(&run_path(env, id))?
+            .map(Some)
+            .ok_or_else(|| {
+                format!(
+                    "store: the activity of {env} lists run {id} but {} is missing; the store was left as it was",
+                    run_path(env, id)
+                )
+            })
+    }
+
+    /// What `cur` changed since `prev`: the plans applied between the two
+    /// runs' starts, else (for runs with fingerprints) the fingerprint
+    /// comparison. `None`: leave the producer's value.
+    fn changes(
+        &mut self,
+        prev: Option<&StoredRunDoc>,
+        cur: &StoredRunDoc,
+    ) -> Result<Option<Vec<PlanChangeDto>>, String> {
+        let hi = parse_time("run start", &cur.run.start)?;
+        let lo = prev.and_then(|p| parse_time("run start", &p.run.start).ok());
+        let hi_month = month_of(hi);
+        let lo_month = lo.map(month_of);
+        let months: Vec<String> = self
+            .months
+            .keys()
+            .filter(|m| {
+                m.as_str() <= hi_month.as_str()
+                    && lo_month.as_deref().is_none_or(|l| m.as_str() >= l)
+            })
+            .cloned()
+            .collect();
+        let mut applied: Vec<(Time, String)> = Vec::new();
+        for m in months {
+            for a in self.page(&m)?.iter().filter(|a| a.kind == "plan") {
+                if a.status != "complete" {
+                    continue;
+                }
+                let at = a
+                    .end
+                    .as_deref()
+                    .and_then(|e| parse_time("end", e).ok())
+                    .or(key(a).0);
+                if let Some(at) = at {
+                    if lo.is_none_or(|lo| at > lo) && at <= hi {
+                        applied.push((at, a.id.clone()));
+                    }
+                }
+            }
+        }
+        applied.sort();
+        let mut changes = Vec::new();
+        for (at, id) in applied {
+            let fresh = self.fresh_plan.as_ref().filter(|p| p.id == id).cloned();
+            let stored = match fresh {
+                Some(p) => Some(p),
+                None => self.reader.doc::<PlanDoc>(&plan_path(self.env, &id))?,
+            };
+            if let Some(p) = stored {
+                changes.push(PlanChangeDto {
+                    plan_id: Some(id),
+                    applied_at: Some(super::encode::time(at)),
+                    added: p.added,
+                    removed: p.removed,
+                    directly_modified: p.directly_modified,
+                    indirectly_modified: p.indirectly_modified,
+                });
+            }
+        }
+        if !changes.is_empty() {
+            return Ok(Some(changes));
+        }
+        if cur.fingerprints.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(
+            prev.and_then(|p| changes_between(p, cur))
+                .into_iter()
+                .collect(),
+        ))
+    }
+
+    /// Month pages, the newest page and index, and `environments.json`
+    /// (with the environment's kind and model count when a newest run
+    /// gives them).
+    fn finish(
+        mut self,
+        out: &mut Vec<(String, String)>,
+        this_id: &str,
+        kind_and_models: Option<(String, u32)>,
+    ) -> Result<(), String> {
+        let env = self.env.to_string();
+        // Every page of a store being paged for the first time, else those
+        // that changed.
+        let written: Vec<String> = if self.legacy.is_some() {
+            self.months.keys().cloned().collect()
+        } else {
+            self.touched.iter().cloned().collect()
+        };
+        for m in written.iter().rev() {
+            let rows = self.page(m)?.clone();
+            out.push((
+                month_path(&env, m),
+                to_text(&ActivityDoc {
+                    environment: env.clone(),
+                    activity: rows,
+                }),
+            ));
+        }
+        let newest_run = self.newest.iter().find(|a| a.kind == "run").cloned();
+        let last_plan = self.newest.iter().find(|a| a.kind == "plan").cloned();
+        let index = ActivityIndexDoc {
+            newest: ActivityDoc {
+                environment: env.clone(),
+                activity: self.newest,
+            },
+            months: self
+                .months
+                .iter()
+                .rev()
+                .map(|(m, c)| ActivityMonthDto {
+                    month: m.clone(),
+                    count: *c,
+                })
+                .collect(),
+        };
+        out.push((activity_path(&env), to_text(&index)));
+
+        let reader = self.reader;
+        let mut envs: EnvironmentsDoc = reader.doc(ENVIRONMENTS)?.unwrap_or_default();
+        let pos = match envs.environments.iter().position(|e| e.name == env) {
+            Some(i) => i,
+            None => {
+                envs.environments.push(EnvironmentDto {
+                    name: env.clone(),
+                    ..Default::default()
+                });
+                envs.environments.len() - 1
+            }
+        };
+        let e = &mut envs.environments[pos];
+        if let Some((kind, model_count)) = kind_and_models {
+            // Only the newest run says what the environment is now.
+            let this_is_newest = newest_run.as_ref().is_some_and(|r| r.id == this_id);
+            if this_is_newest || e.kind.is_empty() {
+                e.kind = kind;
+                e.model_count = model_count;
+            }
+        } else if e.kind.is_empty() {
+            e.kind = default_kind(&env).to_string();
+        }
+        e.last_run = newest_run;
+        if last_plan.is_some() {
+            e.last_plan = last_plan;
+        }
+        envs.environments
+            .sort_by(|a, b| (a.kind != "prod", &a.name).cmp(&(b.kind != "prod", &b.name)));
+        out.push((ENVIRONMENTS.to_string(), to_text(&envs)));
+        Ok(())
+    }
+}
+
+/// `prod` for the usual production environment names, else `dev`.
+pub fn default_kind(env: &str) -> &'static str {
+    match env.to_ascii_lowercase().as_str() {
+        "prod" | "production" | "prd" | "live" => "prod",
+        _ => "dev",
+    }
 }
 
 #[cfg(test)]

@@ -178,6 +178,49 @@ pub struct StoredRunDoc {
     pub fingerprints: BTreeMap<String, String>,
 }
 
+/// A plan applied to an environment, as a store keeps it
+/// (`environments/{env}/plans/{id}.json`): its activity and its model
+/// lists, which become the `changes_since_previous` of the next run.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct PlanDoc {
+    pub id: String,
+    pub environment: String,
+    pub status: String,
+    pub start: String,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub interval_start: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "de::opt_time",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub interval_end: Option<String>,
+    #[serde(default, deserialize_with = "de::or_default")]
+    pub added: Vec<String>,
+    #[serde(default, deserialize_with = "de::or_default")]
+    pub removed: Vec<String>,
+    #[serde(default, deserialize_with = "de::or_default")]
+    pub directly_modified: Vec<String>,
+    #[serde(default, deserialize_with = "de::or_default")]
+    pub indirectly_modified: Vec<String>,
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct PlanChangeDto {
     #[serde(

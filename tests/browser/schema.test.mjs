@@ -24,6 +24,7 @@ const kindOf = (rel) =>
   rel === 'environments.json' ? 'environmentsDocument'
     : rel.endsWith('/activity.json') || /\/activity\/\d{4}-\d{2}\.json$/.test(rel) ? 'activityDocument'
       : rel.includes('/runs/') ? 'runDocument'
+        : rel.includes('/plans/') ? 'planDocument'
         : rel.startsWith('logs/') ? 'logDocument' : null;
 
 // Validates every file under `dir` (but those `skip` names) against its
@@ -68,4 +69,22 @@ test('the schema rejects what the contract forbids', () => {
   assert.equal(run({ id: 'xyz', environment: 'prod', status: 'complete', start: '2026-11-20T00:00:00Z' }), false);
   assert.equal(run({ id: '0123456789abcdef0123456789abcdef', environment: 'prod', status: 'complete', start: 'yesterday' }), false);
   assert.equal(run({ id: '0123456789abcdef0123456789abcdef', environment: 'prod', status: 'brand_new_status', start: '2026-11-20T00:00:00Z', extra: 1 }), true);
+});
+
+// docs/events.schema.json: the run-event format (docs/events.md).
+const eventSchema = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs/events.schema.json'), 'utf8'));
+const validateEvent = ajv.compile(eventSchema);
+
+test('the example of docs/events.md validates against docs/events.schema.json; wrong events do not', () => {
+  const md = fs.readFileSync(path.join(ROOT, 'docs/events.md'), 'utf8');
+  const lines = md.split('\n').filter((l) => l.startsWith('{"type":'));
+  assert.equal(lines.length, 6);
+  for (const l of lines) assert.ok(validateEvent(JSON.parse(l)), `${l}: ${ajv.errorsText(validateEvent.errors)}`);
+  const id = '5b1f0c2e9a7d4e3b8c6a1f0e2d3c4b5a';
+  const at = '2026-11-29T02:00:00Z';
+  assert.equal(validateEvent({ type: 'run_started', run_id: id, at }), false, 'run_started needs its environment');
+  assert.equal(validateEvent({ type: 'execution_finished', run_id: id, at, model: 'a', status: 'done' }), false);
+  assert.equal(validateEvent({ type: 'execution_teleported', run_id: id, at }), false);
+  assert.equal(validateEvent({ type: 'plan_applied', plan_id: 'xyz', at, environment: 'prod' }), false);
+  assert.equal(validateEvent({ type: 'model_skipped', run_id: id, at, model: 'a', reason: null, interval_start: null }), true);
 });
