@@ -45,6 +45,8 @@ RUNLENS_SQLMESH_FIXTURES="$PWD/tests/sqlmesh/out" RUNLENS_SQLMESH_LIVE_STORE="$P
   cargo test --locked --test ingest_sqlmesh
 step "the SQLMesh recorder's own failures leave sqlmesh run's exit code as it was"
 tests/sqlmesh/exit_codes.sh
+step "the SQLMesh recorder's unit tests"
+tests/sqlmesh/.venv/bin/python -W ignore -m unittest tests/sqlmesh/test_recorder.py
 
 step "browser tests (headless Chromium)"
 node --test --test-reporter=spec tests/browser/*.test.mjs

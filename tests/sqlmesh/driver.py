@@ -12,8 +12,14 @@ built to do. The recorder (config.py) writes the events to RUNLENS_STORE.
     run 3   execution_time 2026-11-08     interval 11-07: everything passes
 
 Usage: python driver.py <work> <changes>   (run by build.sh)
+
+With `--live SECONDS` (run by live.sh), it plans, does run 1, then run 2
+with sqlmesh_example.slow_model sleeping SECONDS: a run that stays in
+progress long enough to watch (incremental_model complete, full_model and
+payments failed, slow_model running, daily_revenue pending), then fails.
 """
 
+import logging
 import os
 import shutil
 import subprocess
@@ -47,9 +53,17 @@ def run(work: Path, execution_time: str, expected: str) -> None:
 
 def main() -> None:
     work, changes = Path(sys.argv[1]), Path(sys.argv[2])
+    # As the `sqlmesh` CLI does: SQLMesh logs at INFO, so each execution's
+    # log (what SQLMesh logged while it ran the model) has lines to show.
+    logging.getLogger("sqlmesh").setLevel(logging.INFO)
     os.chdir(work)
     plan(work, "2026-11-05")
     run(work, "2026-11-06", "SUCCESS")
+    if sys.argv[3:4] == ["--live"]:
+        os.environ["RUNLENS_SQLMESH_SLEEP"] = sys.argv[4]
+        print("live run starting", flush=True)
+        run(work, "2026-11-07", "FAILURE")
+        return
     run(work, "2026-11-07", "FAILURE")
     # Fresh modification times (copy, not copy2): SQLMesh's cache goes by them.
     shutil.copytree(changes / "plan2", work, dirs_exist_ok=True, copy_function=shutil.copy)

@@ -18,7 +18,7 @@ import logging
 import os
 import typing as t
 
-from ._recorder import Recorder, all_recorders, recorder_for
+from ._recorder import Recorder, all_recorders, install_log_capture, recorder_for
 
 __all__ = ["record"]
 __version__ = "0.1.0"
@@ -35,6 +35,7 @@ def record(config: t.Any, store: t.Union[str, "os.PathLike[str]"], events_dir: t
     try:
         rec = recorder_for(os.fspath(store), events_dir)
         _install_console()
+        install_log_capture()
         target = _target_class()(store=rec.store)
         targets = getattr(config, "notification_targets", None)
         if targets is None:

@@ -34,6 +34,47 @@ def guarded(fn: t.Callable) -> t.Callable:
     return wrapper
 
 
+# The log lines SQLMesh writes (logger "sqlmesh") in a worker thread while it
+# evaluates a model become that execution's log.
+_capture = threading.local()
+MAX_LOG_LINES = 500
+MAX_LINE_CHARS = 4000
+
+
+class _CaptureHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            lines = getattr(_capture, "lines", None)
+            if lines is None or len(lines) >= MAX_LOG_LINES:
+                return
+            from datetime import datetime, timezone
+
+            lines.append(
+                {
+                    "at": facts.rfc3339(datetime.fromtimestamp(record.created, tz=timezone.utc)),
+                    "level": record.levelname,
+                    "message": record.getMessage()[:MAX_LINE_CHARS],
+                }
+            )
+        except Exception:
+            pass
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
+_HANDLER: t.Optional[_CaptureHandler] = None
+
+
+def install_log_capture() -> None:
+    """Adds the capturing handler to SQLMesh's logger (once); it changes no
+    level, so it sees what SQLMesh's logging configuration lets through."""
+    global _HANDLER
+    if _HANDLER is None:
+        _HANDLER = _CaptureHandler()
+        logging.getLogger("sqlmesh").addHandler(_HANDLER)
+
+
 class _Run:
     def __init__(self, environment: str) -> None:
         self.id = uuid.uuid4().hex
@@ -154,6 +195,7 @@ class Recorder:
                 return
             name = self._name(snapshot.name)
             self.local.started = (name, facts.now())
+            _capture.lines = []
             spans = run.planned.get(name) or []
             k = run.started_batches.get(name, 0)
             run.started_batches[name] = k + 1
@@ -188,6 +230,8 @@ class Recorder:
         self.local.audit_failures = []
         started = getattr(self.local, "started", None)
         self.local.started = None
+        log = getattr(_capture, "lines", None) or []
+        _capture.lines = None
         with self.lock:
             run = self.run
             if run is None or self.plan is not None:
@@ -208,6 +252,8 @@ class Recorder:
                 ev["start"] = started[1]
             if duration_ms is not None:
                 ev["duration_ms"] = int(duration_ms)
+            if log:
+                ev["log"] = log
             run.finished[(name, s, e)] = ev
             events = [ev]
             failing = set()
@@ -318,6 +364,10 @@ class Recorder:
                     }
                     if before.get("start"):
                         ev["start"] = before["start"]
+                    # Its log: what SQLMesh logged while it ran, then the error.
+                    ev["log"] = list(before.get("log") or []) + [
+                        {"at": ev["at"], "level": "ERROR", "message": text}
+                    ]
                     run.finished[(name, s, e)] = ev
                     events.append(ev)
                     # A blocking audit failure: its audits, marked blocking.
