@@ -29,11 +29,20 @@ logger = logging.getLogger("runlens_sqlmesh")
 def record(config: t.Any, store: t.Union[str, "os.PathLike[str]"], events_dir: t.Optional[str] = None) -> t.Any:
     """Installs the recorder into a SQLMesh `Config` and returns that config.
 
-    store: the runlens store folder (created by the ingest when missing).
+    store: the runlens store folder (created by the ingest when missing); a
+        relative path is relative to the folder of the calling file (the
+        project's config.py), so it does not depend on where sqlmesh runs.
     events_dir: where the event files go; default `<store>/.runlens-events`.
     """
     try:
-        rec = recorder_for(os.fspath(store), events_dir)
+        store = os.fspath(store)
+        if not os.path.isabs(store):
+            import sys
+
+            caller = sys._getframe(1).f_globals.get("__file__")
+            if caller:
+                store = os.path.join(os.path.dirname(os.path.abspath(caller)), store)
+        rec = recorder_for(store, events_dir)
         _install_console()
         install_log_capture()
         target = _target_class()(store=rec.store)
