@@ -5,6 +5,7 @@
 use crate::core::answer::{self, WebPage};
 use crate::core::dbt::{self, DbtRun};
 use crate::core::decode::{self, DecodeError};
+use crate::core::live::Schedule;
 use crate::core::model::{Environment, EnvironmentActivity, Log, Run};
 use crate::core::route::{encode, is_path_segment, is_run_id};
 use gloo_net::http::Request;
@@ -23,6 +24,8 @@ pub struct Api {
     pub dbt: Option<String>,
     /// How long a request may take (`?timeout=`, `config.json`, 30 s).
     pub timeout: Duration,
+    /// How often a live document is read again (`?poll=`, `config.json`, 5 s).
+    pub poll: Schedule,
     cache: Arc<Mutex<Option<Arc<DbtRun>>>>,
     /// Run documents read through `run_shared`, by URL, for the page's life.
     runs: Arc<Mutex<HashMap<String, Arc<Run>>>>,
@@ -84,8 +87,24 @@ thread_local! {
     static NEXT_ID: Cell<u64> = const { Cell::new(0) };
 }
 
-/// The page's path as the browser has it (what requests are tagged with).
+thread_local! {
+    /// The router's path, once the router is up (see [`follow_page`]).
+    static PAGE_PATH: RefCell<Option<leptos::prelude::Memo<String>>> = const { RefCell::new(None) };
+}
+
+/// Tags requests with the router's path from now on: the router changes it
+/// before the new page renders (and asks for its data), while the
+/// browser's address may change later.
+pub fn follow_page(path: leptos::prelude::Memo<String>) {
+    PAGE_PATH.with(|p| *p.borrow_mut() = Some(path));
+}
+
+/// The page's path (what requests are tagged with).
 pub fn current_path() -> String {
+    use leptos::prelude::GetUntracked;
+    if let Some(p) = PAGE_PATH.with(|p| *p.borrow()) {
+        return p.get_untracked();
+    }
     web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default()
@@ -134,6 +153,7 @@ impl Api {
             base,
             dbt,
             timeout,
+            poll: Schedule::default(),
             cache: Arc::new(Mutex::new(None)),
             runs: Arc::new(Mutex::new(HashMap::new())),
         }
@@ -247,8 +267,12 @@ impl Api {
             url: url.to_string(),
             message: e.to_string(),
         };
+        // `no-cache`: the browser revalidates what it has (ETag /
+        // If-Modified-Since), so a document being written is never read
+        // stale and an unchanged one costs a 304.
         let resp = Request::get(url)
             .header("Accept", "application/json")
+            .cache(web_sys::RequestCache::NoCache)
             .abort_signal(signal.as_ref())
             .send()
             .await

@@ -4,6 +4,7 @@
 
 use super::drawer::Drawer;
 use super::log::LogView;
+use super::shared::Shared;
 use super::table_view::{columns, DataTable, TableSpec};
 use super::url_state::ViewCtl;
 use super::widgets::{StatusBadge, Timestamp};
@@ -16,29 +17,38 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
-pub fn AuditsTab(run: Arc<Run>) -> impl IntoView {
+pub fn AuditsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let index = Arc::new(SearchIndex::build(&run.audits));
+    // Rebuilt for each version of the run (a run in progress changes).
+    let index = Memo::new(move |_| Shared(Arc::new(SearchIndex::build(&run.read().audits))));
     let query = Memo::new(move |_| ctl.view.read().audits.clone());
     let blocking = Memo::new(move |_| ctl.view.read().blocking_only);
-    let (r1, i1) = (run.clone(), index.clone());
-    let (r2, i2) = (run.clone(), index.clone());
-    let r3 = run.clone();
     let spec = TableSpec {
         noun: "audits",
         columns: columns(AUDIT_COLUMNS),
         query,
         update: Arc::new(move |f| ctl.update(|v| f(&mut v.audits))),
-        total: run.audits.len(),
+        total: Signal::derive(move || run.read().audits.len()),
         shown: Memo::new(move |_| {
             let only = blocking.get();
-            table::query_with(&r1.audits, &i1, &query.read(), |a| !only || a.blocking)
+            table::query_with(&run.read().audits, &index.read().0, &query.read(), |a| {
+                !only || a.blocking
+            })
         }),
         counts: Memo::new(move |_| {
             let only = blocking.get();
-            table::status_counts_with(&r2.audits, &i2, &query.read().text, |a| !only || a.blocking)
+            table::status_counts_with(
+                &run.read().audits,
+                &index.read().0,
+                &query.read().text,
+                |a| !only || a.blocking,
+            )
         }),
-        row: Arc::new(move |i| view! { <AuditRow audit=r3.audits[i].clone() /> }.into_any()),
+        // Reads the run: a new version redraws the rows in view, in place.
+        row: Arc::new(move |i| match run.get().audits.get(i) {
+            Some(a) => view! { <AuditRow audit=a.clone() /> }.into_any(),
+            None => ().into_any(),
+        }),
         min_width: 1500,
     };
     let extra = ViewFn::from(move || {
@@ -57,15 +67,26 @@ pub fn AuditsTab(run: Arc<Run>) -> impl IntoView {
             </label>
         }
     });
-    let detail_run = run.clone();
-    // Only a change of the open audit re-creates the drawer (not every URL change).
+    // Only a change of the open audit re-creates the drawer (not every URL
+    // change, nor a new version of the run: its contents follow that).
     let open = Memo::new(move |_| ctl.view.read().audit.clone());
     view! {
         <DataTable spec=spec extra=extra />
         {move || {
-            open.get()
-                .and_then(|key| detail_run.audits.iter().find(|a| audit_key(&a.model, &a.name) == key).cloned())
-                .map(|a| view! { <AuditDrawer audit=a /> })
+            open.get().map(|key| {
+                let k = key.clone();
+                let audit = Memo::new(move |_| {
+                    run.read().audits.iter().find(|a| audit_key(&a.model, &a.name) == k).cloned()
+                });
+                // Shown while the run has that audit (it may appear in a later version).
+                let present = Memo::new(move |_| audit.with(Option::is_some));
+                move || {
+                    present.get().then(|| {
+                        let title = audit.with_untracked(|a| a.as_ref().map(|a| a.name.clone())).unwrap_or_default();
+                        view! { <AuditDrawer title=title audit=audit /> }
+                    })
+                }
+            })
         }}
     }
 }
@@ -121,7 +142,7 @@ fn AuditRow(audit: Audit) -> impl IntoView {
 }
 
 #[component]
-fn AuditDrawer(audit: Audit) -> impl IntoView {
+fn AuditDrawer(title: String, audit: Memo<Option<Audit>>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let close = Callback::new(move |_| {
         ctl.update(|v| {
@@ -129,22 +150,30 @@ fn AuditDrawer(audit: Audit) -> impl IntoView {
             v.log.line = None;
         })
     });
+    // The log is read again only when the audit gets another log.
+    let log_id = Memo::new(move |_| audit.read().as_ref().and_then(|a| a.log_id.clone()));
     view! {
-        <Drawer label="Audit details" testid="audit-drawer" title=audit.name.clone() on_close=close>
-            <div class="drawer__meta">
-                <span class="mono">{audit.model.clone()}</span>
-                <StatusBadge status=audit.status.clone() />
-                {audit.blocking.then(|| view! { <span class="flag flag--blocking">"blocking"</span> })}
-                <span>{format!("{} failing rows", audit.failing_rows.map(|n| n.to_string()).unwrap_or_else(|| "—".into()))}</span>
-                <span>"Start " <Timestamp t=audit.start /></span>
-                <span>{format::span(audit.start, audit.end).map(format::human_duration).unwrap_or_default()}</span>
-            </div>
-            {audit.error.clone().map(|e| view! {
-                <h3>"Error message"</h3>
-                <pre class="error-full" data-testid="error-full">{e}</pre>
-            })}
+        <Drawer label="Audit details" testid="audit-drawer" title=title on_close=close>
+            {move || match audit.get() {
+                Some(audit) => view! {
+                    <div class="drawer__meta">
+                        <span class="mono">{audit.model.clone()}</span>
+                        <StatusBadge status=audit.status.clone() />
+                        {audit.blocking.then(|| view! { <span class="flag flag--blocking">"blocking"</span> })}
+                        <span>{format!("{} failing rows", audit.failing_rows.map(|n| n.to_string()).unwrap_or_else(|| "—".into()))}</span>
+                        <span>"Start " <Timestamp t=audit.start /></span>
+                        <span>{format::span(audit.start, audit.end).map(format::human_duration).unwrap_or_default()}</span>
+                    </div>
+                    {audit.error.clone().map(|e| view! {
+                        <h3>"Error message"</h3>
+                        <pre class="error-full" data-testid="error-full">{e}</pre>
+                    })}
+                }
+                .into_any(),
+                None => view! { <p class="muted">"This audit is no longer in the run."</p> }.into_any(),
+            }}
             <h3>"Log"</h3>
-            <LogView log_id=audit.log_id.clone() lens=ctl.log_lens() />
+            {move || view! { <LogView log_id=log_id.get() lens=ctl.log_lens() /> }}
         </Drawer>
     }
 }

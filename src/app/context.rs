@@ -48,3 +48,14 @@ pub fn set_time_mode(ctx: TimeCtx, mode: TimeMode) {
         let _ = s.set_item(TIME_MODE_KEY, mode.key());
     }
 }
+
+/// The run's models against their own history (`core::history`), once the
+/// previous runs have been read; `None` until then (or without history).
+#[derive(Clone, Copy)]
+pub struct RunHistory(
+    pub  Signal<
+        Option<
+            std::sync::Arc<std::collections::BTreeMap<String, crate::core::history::ModelHistory>>,
+        >,
+    >,
+);

@@ -3,11 +3,14 @@
 
 use super::api::Api;
 use super::context::{Clock, TimeCtx};
+use super::live::poll;
+use super::shared::Shared;
 use super::table_view::{columns, DataTable, TableSpec};
 use super::url_state::replace_opts;
 use super::widgets::{offset_for, show_result, Loading, NotFound, StatusBadge, Timestamp, Zone};
 use crate::core::columns::{ActivityFilter, ACTIVITY_COLUMNS};
 use crate::core::format;
+use crate::core::live;
 use crate::core::model::{Activity, ActivityKind, EnvKind, Environment, Run, Time};
 use crate::core::overview::{self, Day, EnvDiff, Freshness};
 use crate::core::paging;
@@ -36,19 +39,54 @@ pub fn EnvironmentsPage() -> impl IntoView {
                 "environments",
                 retry,
                 || view! { <NotFound title="No environments" detail="The API has no environments list." /> }.into_any(),
-                |list: Vec<Environment>| {
-                    if list.is_empty() {
-                        return view! { <p class="empty">"The API lists no environments yet."</p> }.into_any();
-                    }
-                    view! {
-                        <div class="env-grid">
-                            {list.into_iter().map(|e| view! { <EnvCard env=e /> }).collect_view()}
-                        </div>
-                    }
-                    .into_any()
-                },
+                |list: Vec<Environment>| view! { <EnvList list=list /> },
             )
         }}
+    }
+}
+
+/// The environments' cards, read again while the page is open (a new
+/// environment, a new last run): every interval while one of them has a run
+/// in progress, `ENV_IDLE_FACTOR` intervals otherwise.
+#[component]
+fn EnvList(list: Vec<Environment>) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let schedule = api.poll;
+    let running = |l: &[Environment]| {
+        l.iter().any(|e| {
+            e.last_run
+                .as_ref()
+                .is_some_and(|r| live::run_is_live(&r.status, r.end))
+        })
+    };
+    let first = schedule.env_delay(running(&list), 0);
+    let current = RwSignal::new(list);
+    poll(
+        schedule,
+        Some(first),
+        move || {
+            let api = api.clone();
+            async move { api.environments().await }
+        },
+        move |fresh: Vec<Environment>| {
+            let next = schedule.env_delay(running(&fresh), 0);
+            if current.with_untracked(|c| *c != fresh) {
+                current.set(fresh);
+            }
+            Some(next)
+        },
+    );
+    move || {
+        let list = current.get();
+        if list.is_empty() {
+            return view! { <p class="empty">"The API lists no environments yet."</p> }.into_any();
+        }
+        view! {
+            <div class="env-grid">
+                {list.into_iter().map(|e| view! { <EnvCard env=e /> }).collect_view()}
+            </div>
+        }
+        .into_any()
     }
 }
 
@@ -175,17 +213,49 @@ fn Overview(
     envs: Vec<Environment>,
 ) -> impl IntoView {
     let api = expect_context::<Api>();
+    // The activity on screen: the first load, then the newest page read again
+    // while the page is open (a new run appears, a run in progress ends).
+    let schedule = api.poll;
+    let in_progress = |a: &crate::core::model::EnvironmentActivity| {
+        newest_run(&a.activity).is_some_and(|r| live::run_is_live(&r.status, r.end))
+    };
+    let first_delay = schedule.env_delay(in_progress(&activity), 0);
+    let current = RwSignal::new(activity);
+    let activity = current.read_only();
+    {
+        let (api, env) = (api.clone(), env.clone());
+        poll(
+            schedule,
+            Some(first_delay),
+            move || {
+                let (api, env) = (api.clone(), env.clone());
+                async move { api.activity(&env).await }
+            },
+            move |newest| {
+                let next = paging::refreshed(&current.get_untracked(), &newest);
+                if *current.get_untracked() != next {
+                    current.set(Arc::new(next));
+                }
+                Some(schedule.env_delay(in_progress(&current.get_untracked()), 0))
+            },
+        );
+    }
     let me = envs.iter().find(|e| e.name == env).cloned();
     let is_dev = me.as_ref().is_some_and(|e| e.kind == EnvKind::Dev);
     let prod_name = envs
         .iter()
         .find(|e| e.kind == EnvKind::Prod && e.name != env)
         .map(|e| e.name.clone());
+    // The newest run: its id, status and end (a new run, or the newest one
+    // finishing, reads its document again).
+    let newest = Memo::new(move |_| {
+        newest_run(&activity.read().activity).map(|r| (r.id.to_string(), r.status.clone(), r.end))
+    });
+    let latest_id = Memo::new(move |_| newest.read().as_ref().map(|n| n.0.clone()));
     // The newest run's document: models and intervals for freshness and differences.
-    let latest_id = newest_run(&activity.activity).map(|r| r.id.to_string());
-    let (api1, env1, id1) = (api.clone(), env.clone(), latest_id.clone());
+    let (api1, env1) = (api.clone(), env.clone());
     let latest = LocalResource::new(move || {
-        let (api, env, id) = (api1.clone(), env1.clone(), id1.clone());
+        let (api, env, id) = (api1.clone(), env1.clone(), newest.get().map(|n| n.0));
         async move {
             match id {
                 Some(id) => api.run(&env, &id).await.map(|r| Some(Arc::new(r))),
@@ -215,30 +285,39 @@ fn Overview(
             .flatten()
             .and_then(|r| r.refreshed_at)
     });
-    let last_plan = activity
-        .activity
-        .iter()
-        .filter(|a| a.kind == ActivityKind::Plan)
-        .max_by_key(|a| a.start)
-        .cloned();
-    let last_run = newest_run(&activity.activity).cloned();
+    let last_plan = Memo::new(move |_| {
+        activity
+            .read()
+            .activity
+            .iter()
+            .filter(|a| a.kind == ActivityKind::Plan)
+            .max_by_key(|a| a.start)
+            .cloned()
+    });
+    let last_run = Memo::new(move |_| newest_run(&activity.read().activity).cloned());
     let model_count = me.as_ref().map(|e| e.model_count);
     let env_c = env.clone();
     let env_d = env.clone();
-    let act_chart = activity.clone();
-    let warnings = activity.warnings.clone();
-    let notes = activity.notes.clone();
+    let (env_r, env_p) = (env.clone(), env.clone());
+    let warnings = Memo::new(move |_| activity.read().warnings.clone());
+    let notes = Memo::new(move |_| activity.read().notes.clone());
     view! {
-        {(!warnings.is_empty()).then(|| view! {
-            <div class="warning" role="note">
-                {format!("{} entries could not be shown: {}", warnings.len(), warnings.join("; "))}
-            </div>
-        })}
-        {(!notes.is_empty()).then(|| view! {
-            <div class="warning" role="note" data-testid="source-notes">
-                {format!("Note: {}", notes.join("; "))}
-            </div>
-        })}
+        {move || {
+            let w = warnings.get();
+            (!w.is_empty()).then(|| view! {
+                <div class="warning" role="note">
+                    {format!("{} entries could not be shown: {}", w.len(), w.join("; "))}
+                </div>
+            })
+        }}
+        {move || {
+            let n = notes.get();
+            (!n.is_empty()).then(|| view! {
+                <div class="warning" role="note" data-testid="source-notes">
+                    {format!("Note: {}", n.join("; "))}
+                </div>
+            })
+        }}
         <section class="cards cards--4" data-testid="env-cards">
             <div class="card" data-testid="freshness">
                 <h3>"Freshness"</h3>
@@ -252,24 +331,24 @@ fn Overview(
                     Some(Err(e)) => view! { <p class="muted">{format!("Unavailable: {e}")}</p> }.into_any(),
                 }}
             </div>
-            <ActivityCard title="Last Run" env=env.clone() a=last_run testid="last-run" />
-            <ActivityCard title="Last Plan" env=env.clone() a=last_plan.clone() testid="last-plan" />
+            {move || view! { <ActivityCard title="Last Run" env=env_r.clone() a=last_run.get() testid="last-run" /> }}
+            {move || view! { <ActivityCard title="Last Plan" env=env_p.clone() a=last_plan.get() testid="last-plan" /> }}
             <div class="card" data-testid="models-card">
                 <h3>"Models"</h3>
                 <div class="big-number big-number--blue">{model_count.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</div>
-                {latest_id.clone().map(|id| {
+                {move || latest_id.get().map(|id| {
                     let v = RunView { tab: RunTab::Explore, ..RunView::default() };
                     view! { <a href=format!("{}{}", route::run(&env_c, &id), v.to_query())>"Explore the models →"</a> }
                 })}
             </div>
         </section>
-        <RunsChart env=env.clone() activity=act_chart data_time=data_time />
+        <RunsChart env=env.clone() activity=activity data_time=data_time />
         {is_dev.then(|| {
             view! {
                 <section class="panel" data-testid="env-diff">
                     <div class="panel__head">
                         <h2>"Differences from prod"</h2>
-                        {last_plan.as_ref().and_then(|p| p.interval).map(|(s, e)| view! {
+                        {move || last_plan.get().and_then(|p| p.interval).map(|(s, e)| view! {
                             <span class="muted" data-testid="plan-interval">
                                 "Last plan's interval: " <Timestamp t=Some(s) /> " → " <Timestamp t=Some(e) /> " " <Zone at=s />
                             </span>
@@ -364,7 +443,7 @@ struct Hover {
 #[component]
 fn RunsChart(
     env: String,
-    activity: Arc<crate::core::model::EnvironmentActivity>,
+    activity: ReadSignal<Arc<crate::core::model::EnvironmentActivity>>,
     data_time: Memo<Option<Time>>,
 ) -> impl IntoView {
     let Clock(clock) = expect_context::<Clock>();
@@ -394,6 +473,7 @@ fn RunsChart(
         let now = clock.get();
         let off = move |t| offset_for(m, t);
         let today = format::day_at(now, off(now));
+        let activity = activity.get();
         let (end, shifted) = overview::chart_end(&activity.activity, today, DAYS, &off);
         let drawn_until = data_time.get().map_or(now, |d| d.min(now));
         (
@@ -568,7 +648,7 @@ fn DiffView(d: EnvDiff, env: String, run: Arc<Run>) -> impl IntoView {
 #[component]
 fn ActivityTable(
     env: String,
-    activity: Arc<crate::core::model::EnvironmentActivity>,
+    activity: ReadSignal<Arc<crate::core::model::EnvironmentActivity>>,
 ) -> impl IntoView {
     let api = expect_context::<Api>();
     let requested = RwSignal::new(Vec::<String>::new());
@@ -587,15 +667,16 @@ fn ActivityTable(
     // (empty) resource first settles.
     let pages = Memo::new(move |_| older.get().and_then(Result::ok).unwrap_or_default());
     let failed = Memo::new(move |_| older.get().and_then(|r| r.err()).map(|e| e.to_string()));
+    // A new version of the activity, or older pages arriving, change the
+    // rows in place (the table, its filter and scroll stay).
+    let merged = Memo::new(move |_| Arc::new(paging::merge(&activity.get(), &pages.get())));
     view! {
         <h2 class="section-title">"Recent Activity"</h2>
+        <ActivityRows env=env.clone() activity=merged />
         {move || {
-            let pages = pages.get();
             let error = failed.get();
-            let merged = Arc::new(paging::merge(&activity, &pages));
-            let next = paging::next_older(&merged, &requested.get_untracked()).cloned();
+            let next = paging::next_older(&merged.get(), &requested.get_untracked()).cloned();
             view! {
-                <ActivityRows env=env.clone() activity=merged />
                 {error.map(|e| view! { <p class="warning" role="note">{format!("Older activity could not be read: {e}")}</p> })}
                 {next.map(|m| {
                     let month = m.month.clone();
@@ -617,7 +698,7 @@ fn ActivityTable(
 #[component]
 fn ActivityRows(
     env: String,
-    activity: Arc<crate::core::model::EnvironmentActivity>,
+    activity: Memo<Arc<crate::core::model::EnvironmentActivity>>,
 ) -> impl IntoView {
     let query_map = use_query_map();
     let view_state = Memo::new(move |_| {
@@ -637,34 +718,39 @@ fn ActivityRows(
         f(&mut v);
         set_requested.set(Some(v));
     };
-    let rows = Arc::new(activity.activity.clone());
-    let index = Arc::new(SearchIndex::build(&rows));
+    let index = Memo::new(move |_| Shared(Arc::new(SearchIndex::build(&activity.read().activity))));
     let query = Memo::new(move |_| view_state.read().activity.clone());
     let kind = Memo::new(move |_| view_state.read().kind);
-    let (r1, i1, r2, i2, r3) = (
-        rows.clone(),
-        index.clone(),
-        rows.clone(),
-        index.clone(),
-        rows.clone(),
-    );
     let env_r = env.clone();
     let spec = TableSpec {
         noun: "activities",
         columns: columns(ACTIVITY_COLUMNS),
         query,
         update: Arc::new(move |f| update_view(Box::new(move |v| f(&mut v.activity)))),
-        total: rows.len(),
+        total: Signal::derive(move || activity.read().activity.len()),
         shown: Memo::new(move |_| {
             let k = kind.get();
-            table::query_with(&r1, &i1, &query.read(), |a| k.keeps(a))
+            table::query_with(
+                &activity.read().activity,
+                &index.read().0,
+                &query.read(),
+                |a| k.keeps(a),
+            )
         }),
         counts: Memo::new(move |_| {
             let k = kind.get();
-            table::status_counts_with(&r2, &i2, &query.read().text, |a| k.keeps(a))
+            table::status_counts_with(
+                &activity.read().activity,
+                &index.read().0,
+                &query.read().text,
+                |a| k.keeps(a),
+            )
         }),
+        // Reads the activity: a new version redraws the rows in view, in place.
         row: Arc::new(move |i| {
-            let a = r3[i].clone();
+            let Some(a) = activity.read().activity.get(i).cloned() else {
+                return ().into_any();
+            };
             let id_cell = match a.kind {
                 ActivityKind::Run => view! {
                     <a class="mono run-link" href=route::run(&env_r, a.id.as_str()) title=a.id.to_string()>{a.id.short()}</a>

@@ -2,51 +2,129 @@
 //! executions, and a details drawer with the full error message and the
 //! execution's log.
 
+use super::context::RunHistory;
 use super::drawer::Drawer;
 use super::log::LogView;
+use super::shared::Shared;
 use super::table_view::{columns, DataTable, TableSpec};
 use super::url_state::ViewCtl;
 use super::widgets::{StatusBadge, Timestamp};
-use crate::core::columns::EXECUTION_COLUMNS;
+use crate::core::columns::{ExecColumn, EXECUTION_COLUMNS};
 use crate::core::format;
+use crate::core::history::{self, Trend, UsualFilter};
 use crate::core::model::{Execution, Run, Status};
 use crate::core::route;
+use crate::core::table::SortKey;
 use crate::core::table::{self, SearchIndex};
 use leptos::prelude::*;
 use std::sync::Arc;
 
 #[component]
-pub fn ExecutionsTab(run: Arc<Run>) -> impl IntoView {
+pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let index = Arc::new(SearchIndex::build(&run.executions));
+    let history = expect_context::<RunHistory>();
+    // Rebuilt for each version of the run (a run in progress changes).
+    let index = Memo::new(move |_| Shared(Arc::new(SearchIndex::build(&run.read().executions))));
+    let keys = Memo::new(move |_| Shared(Arc::new(route::exec_keys(&run.read().executions))));
     let query = Memo::new(move |_| ctl.view.read().executions.clone());
-    let (r1, i1) = (run.clone(), index.clone());
-    let (r2, i2) = (run.clone(), index.clone());
-    let r3 = run.clone();
-    let keys = Arc::new(route::exec_keys(&run.executions));
-    let k3 = keys.clone();
     let spec = TableSpec {
         noun: "executions",
         columns: columns(EXECUTION_COLUMNS),
         query,
         update: Arc::new(move |f| ctl.update(|v| f(&mut v.executions))),
-        total: run.executions.len(),
-        shown: Memo::new(move |_| table::query(&r1.executions, &i1, &query.read())),
-        counts: Memo::new(move |_| table::status_counts(&r2.executions, &i2, &query.read().text)),
-        row: Arc::new(move |i| {
-            view! { <ExecRow ex=r3.executions[i].clone() key=k3[i].clone() /> }.into_any()
+        total: Signal::derive(move || run.read().executions.len()),
+        shown: Memo::new(move |_| {
+            let r = run.read();
+            let mut shown = table::query(&r.executions, &index.read().0, &query.read());
+            // The history chip and column: the page has the history.
+            let hist = history.0.get();
+            let filter = ctl.view.read().usual;
+            if let (Some(f), Some(h)) = (filter, &hist) {
+                shown.retain(|&i| f.matches(h.get(&r.executions[i].model)));
+            } else if filter.is_some() {
+                shown.clear();
+            }
+            if let (Some(sort), Some(h)) = (query.read().sort.clone(), &hist) {
+                if ExecColumn::parse(&sort.column) == Some(ExecColumn::VsUsual) {
+                    let rows = &r.executions;
+                    history::sort_by_change(&mut shown, |i| rows[i].model.as_str(), h, sort.desc);
+                }
+            }
+            shown
         }),
-        min_width: 1360,
+        counts: Memo::new(move |_| {
+            table::status_counts(&run.read().executions, &index.read().0, &query.read().text)
+        }),
+        // Reads the run: a new version redraws the rows in view, in place.
+        row: Arc::new(move |i| {
+            let (r, k) = (run.get(), keys.get());
+            match (r.executions.get(i), k.0.get(i)) {
+                (Some(ex), Some(key)) => {
+                    view! { <ExecRow ex=ex.clone() key=key.clone() /> }.into_any()
+                }
+                _ => ().into_any(),
+            }
+        }),
+        min_width: 1560,
     };
-    let detail_run = run.clone();
-    // Only a change of the open execution re-creates the drawer (not every URL change).
+    // Only a change of the open execution re-creates the drawer (not every
+    // URL change, nor a new version of the run: its contents follow that).
     let open = Memo::new(move |_| ctl.view.read().detail.clone());
+    let usual = Memo::new(move |_| ctl.view.read().usual);
+    let extra = ViewFn::from(move || {
+        view! {
+            <span class="chips chips--history" data-testid="history-chips">
+                {UsualFilter::ALL
+                    .into_iter()
+                    .map(|f| {
+                        let count = move || {
+                            history.0.get().map(|h| {
+                                run.read()
+                                    .executions
+                                    .iter()
+                                    .map(|e| e.model.as_str())
+                                    .collect::<std::collections::BTreeSet<_>>()
+                                    .into_iter()
+                                    .filter(|m| f.matches(h.get(*m)))
+                                    .count()
+                            })
+                        };
+                        view! {
+                            <button
+                                class="chip chip--toggle"
+                                data-usual=f.key()
+                                aria-pressed=move || (usual.get() == Some(f)).to_string()
+                                title="Compared with this model's earlier runs in this environment"
+                                on:click=move |_| ctl.update(|v| v.usual = if v.usual == Some(f) { None } else { Some(f) })
+                            >
+                                {f.label()}
+                                " "
+                                <span class="chip__count">{move || count().map(|c| c.to_string()).unwrap_or_else(|| "…".into())}</span>
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </span>
+        }
+    });
     view! {
-        <DataTable spec=spec />
+        <DataTable spec=spec extra=extra />
         {move || {
-            open.get()
-                .and_then(|key| route::find_exec(&detail_run.executions, &keys, &key))
-                .map(|i| view! { <ExecDrawer ex=detail_run.executions[i].clone() /> })
+            open.get().map(|key| {
+                let k = key.clone();
+                let ex = Memo::new(move |_| {
+                    let (r, keys) = (run.get(), keys.get());
+                    route::find_exec(&r.executions, &keys.0, &k).map(|i| r.executions[i].clone())
+                });
+                // Shown while the run has that execution (it may appear in a later version).
+                let present = Memo::new(move |_| ex.with(Option::is_some));
+                move || {
+                    present.get().then(|| {
+                        let title = ex.with_untracked(|e| e.as_ref().map(|e| e.model.clone())).unwrap_or_default();
+                        view! { <ExecDrawer title=title ex=ex /> }
+                    })
+                }
+            })
         }}
     }
 }
@@ -67,6 +145,19 @@ fn ExecRow(ex: Execution, key: String) -> impl IntoView {
         });
     };
     let open2 = open.clone();
+    let history = expect_context::<RunHistory>();
+    let m = ex.model.clone();
+    let usual_cell = move || {
+        let h = history.0.get()?;
+        let mh = h.get(&m)?;
+        let trend = (mh.trend != Trend::Steady).then(|| {
+            view! { <span class=format!("trend trend--{}", mh.trend.key())>{mh.trend.label()}</span> }
+        });
+        let change = history::change_text(mh).map(|t| {
+            view! { <span class:slower=mh.is_slower() title=format!("median of {} earlier successful runs: {}", mh.samples, mh.median.map(format::human_duration).unwrap_or_default())>{t}</span> }
+        });
+        Some(view! { {trend} {change} })
+    };
     let model = ex.model.clone();
     let explore_href = move || ctl.view.with(|v| v.explore(&model).to_query());
     view! {
@@ -78,6 +169,7 @@ fn ExecRow(ex: Execution, key: String) -> impl IntoView {
             </td>
             <td><StatusBadge status=ex.status.clone() /></td>
             <td class="num">{duration}</td>
+            <td class="num cell-usual">{usual_cell}</td>
             <td><Timestamp t=ex.start /></td>
             <td><Timestamp t=ex.end /></td>
             <td><Timestamp t=ex.interval_start /></td>
@@ -101,31 +193,82 @@ fn ExecRow(ex: Execution, key: String) -> impl IntoView {
 }
 
 #[component]
-fn ExecDrawer(ex: Execution) -> impl IntoView {
+fn ExecDrawer(title: String, ex: Memo<Option<Execution>>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let model = ex.model.clone();
-    let explore = move || ctl.view.with(|v| v.explore(&model).to_query());
     let close = Callback::new(move |_| {
         ctl.update(|v| {
             v.detail = None;
             v.log.line = None;
         })
     });
+    // The log is read again only when the execution gets another log.
+    let log_id = Memo::new(move |_| ex.read().as_ref().and_then(|e| e.log_id.clone()));
     view! {
-        <Drawer label="Execution details" testid="exec-drawer" title=ex.model.clone() on_close=close>
-            <div class="drawer__meta">
-                <StatusBadge status=ex.status.clone() />
-                <span>"Start " <Timestamp t=ex.start /></span>
-                <span>"End " <Timestamp t=ex.end /></span>
-                <span>{ex.duration.map(format::human_duration).unwrap_or_else(|| "—".into())}</span>
-                <a href=explore>"Open in lineage →"</a>
-            </div>
-            {ex.error.clone().map(|e| view! {
-                <h3>"Error message"</h3>
-                <pre class="error-full" data-testid="error-full">{e}</pre>
-            })}
+        <Drawer label="Execution details" testid="exec-drawer" title=title on_close=close>
+            {move || match ex.get() {
+                Some(ex) => {
+                    let model = ex.model.clone();
+                    let explore = move || ctl.view.with(|v| v.explore(&model).to_query());
+                    view! {
+                        <div class="drawer__meta">
+                            <StatusBadge status=ex.status.clone() />
+                            <span>"Start " <Timestamp t=ex.start /></span>
+                            <span>"End " <Timestamp t=ex.end /></span>
+                            <span>{ex.duration.map(format::human_duration).unwrap_or_else(|| "—".into())}</span>
+                            <a href=explore>"Open in lineage →"</a>
+                        </div>
+                        {ex.error.clone().map(|e| view! {
+                            <h3>"Error message"</h3>
+                            <pre class="error-full" data-testid="error-full">{e}</pre>
+                        })}
+                        <Sparkline model=ex.model.clone() />
+                    }
+                    .into_any()
+                }
+                None => view! { <p class="muted">"This execution is no longer in the run."</p> }.into_any(),
+            }}
             <h3>"Log"</h3>
-            <LogView log_id=ex.log_id.clone() lens=ctl.log_lens() />
+            {move || view! { <LogView log_id=log_id.get() lens=ctl.log_lens() /> }}
         </Drawer>
+    }
+}
+
+/// The model's duration in its last runs, this run marked: from the page's
+/// history, once read.
+#[component]
+fn Sparkline(model: String) -> impl IntoView {
+    let history = expect_context::<RunHistory>();
+    move || {
+        let h = history.0.get()?;
+        let mh = h.get(&model)?.clone();
+        if mh.points.len() < 2 {
+            return None;
+        }
+        let spark = history::spark(&mh, 240.0, 40.0);
+        let caption = match (mh.median, history::change_text(&mh)) {
+            (Some(m), Some(c)) => format!(
+                "Usual (median of {} earlier successes): {} · this run {c}",
+                mh.samples,
+                format::human_duration(m)
+            ),
+            (Some(m), None) => format!(
+                "Usual (median of {} earlier successes): {}",
+                mh.samples,
+                format::human_duration(m)
+            ),
+            _ => "No earlier successful run to compare with.".to_string(),
+        };
+        Some(view! {
+            <h3>"Duration in recent runs"</h3>
+            <div class="spark" data-testid="sparkline">
+                <svg width="240" height="40" role="img" aria-label=format!("{} runs of {}", mh.points.len(), model)>
+                    <polyline class="spark__line" points=spark.line></polyline>
+                    {spark.dots.into_iter().map(|(x, y, status, current)| view! {
+                        <circle class=format!("spark__dot spark__dot--{}{}", status, if current { " spark__dot--current" } else { "" }) cx=x cy=y r=if current { 4.0 } else { 2.5 }></circle>
+                    }).collect_view()}
+                </svg>
+                <p class="muted">{caption}</p>
+            </div>
+        })
     }
 }

@@ -8,9 +8,12 @@ mod drawer;
 mod environment;
 mod executions;
 mod explore;
+mod live;
 mod log;
 mod run;
+mod shared;
 mod table_view;
+mod timeline;
 mod url_state;
 mod widgets;
 
@@ -54,9 +57,13 @@ struct ConfigFile {
     /// Seconds a request may take (default 30).
     #[serde(default)]
     request_timeout_s: Option<f64>,
+    /// Seconds between reads of a live document (default 5).
+    #[serde(default)]
+    poll_interval_s: Option<f64>,
 }
 
 const SESSION_TIMEOUT_KEY: &str = "runlens.timeout";
+const SESSION_POLL_KEY: &str = "runlens.poll";
 
 /// Resolves the data source: `?dbt=` (a dbt target directory) or the Run
 /// API at `?api=`, else `config.json`'s `api_base`, else `/api`.
@@ -73,6 +80,7 @@ async fn resolve_api() -> Api {
     let dbt = url_override("dbt", SESSION_DBT_KEY);
     let from_url = url_override("api", SESSION_API_KEY);
     let timeout_param = url_override("timeout", SESSION_TIMEOUT_KEY);
+    let poll_param = url_override("poll", SESSION_POLL_KEY);
     let config = async {
         let resp = gloo_net::http::Request::get("/config.json")
             .send()
@@ -89,7 +97,12 @@ async fn resolve_api() -> Api {
     let base = from_url
         .or(config.api_base)
         .unwrap_or_else(|| "/api".into());
-    Api::new(base, dbt, timeout)
+    let mut api = Api::new(base, dbt, timeout);
+    api.poll = crate::core::live::Schedule::new(crate::core::live::interval(
+        poll_param.as_deref(),
+        config.poll_interval_s,
+    ));
+    api
 }
 
 pub fn start() {
@@ -179,8 +192,9 @@ fn Shell(api: Api) -> impl IntoView {
 #[component]
 fn AbortLeftRequests() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
+    api::follow_page(location.pathname);
     Effect::new(move |_| {
-        location.pathname.track();
-        api::abort_requests_not_for(&api::current_path());
+        // `get`, not `track`: the memo must be read to be followed.
+        api::abort_requests_not_for(&location.pathname.get());
     });
 }

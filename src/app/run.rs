@@ -3,15 +3,20 @@
 use super::api::Api;
 use super::audits::AuditsTab;
 use super::context::Clock;
+use super::context::TimeCtx;
 use super::executions::ExecutionsTab;
 use super::explore::ExploreTab;
+use super::live::{poll, second_clock};
 use super::log::LogView;
+use super::timeline::TimelineTab;
 use super::url_state::{replace_opts, ViewCtl};
-use super::widgets::{show_result, NotFound, StatusBadge, Timestamp, Zone};
-use crate::core::changes::{self, ChangeSummary};
+use super::widgets::{offset_for, show_result, NotFound, StatusBadge, Timestamp, Zone};
+use crate::core::changes;
 use crate::core::format;
 use crate::core::health::{self, RunHealth};
-use crate::core::model::{Run, Status};
+use crate::core::lineage::Lineage;
+use crate::core::live;
+use crate::core::model::{PlanChange, Run, Status};
 use crate::core::route::{self, RunTab, RunView};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -82,26 +87,105 @@ pub fn RunPage() -> impl IntoView {
 #[component]
 fn RunBody(run: Arc<Run>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
+    let api = expect_context::<Api>();
     let Clock(clock) = expect_context::<Clock>();
+    let TimeCtx(mode) = expect_context::<TimeCtx>();
+    // The run on screen: the first load, then each new version the poller
+    // reads while the run is in progress. Everything below reads it, so a
+    // new version changes rows and header in place (the URL keeps the view).
+    let current = RwSignal::new(run.clone());
+    let run = current.read_only();
+    let schedule = api.poll;
+    let is_live = Memo::new(move |_| run.with(|r| live::run_is_live(&r.status, r.end)));
+    let poll = {
+        let (env, id) = (
+            run.get_untracked().environment.clone(),
+            run.get_untracked().id.to_string(),
+        );
+        poll(
+            schedule,
+            is_live.get_untracked().then_some(schedule.interval),
+            move || {
+                let (api, env, id) = (api.clone(), env.clone(), id.clone());
+                async move { api.run(&env, &id).await }
+            },
+            move |fresh: Run| {
+                let goes_on = live::run_is_live(&fresh.status, fresh.end);
+                if *current.get_untracked() != fresh {
+                    current.set(Arc::new(fresh));
+                }
+                goes_on.then_some(schedule.interval)
+            },
+        )
+    };
+    // Seconds move in "last refreshed 8 s ago" while the run is live.
+    let seconds = second_clock(is_live);
     // Neighbour links keep the current view (tab, filters), minus what only
     // makes sense in this run (an open drawer, a log line).
-    let link = |id: &crate::core::model::RunId| {
-        let (env, id) = (run.environment.clone(), id.to_string());
-        move || {
-            let mut v = ctl.view.get();
-            v.detail = None;
-            v.audit = None;
-            v.log.line = None;
-            format!("{}{}", route::run(&env, &id), v.to_query())
+    let link = move |env: String, id: String| {
+        let mut v = ctl.view.get();
+        v.detail = None;
+        v.audit = None;
+        v.log.line = None;
+        format!("{}{}", route::run(&env, &id), v.to_query())
+    };
+    let nav = move || {
+        let r = run.get();
+        let prev = r
+            .previous_run_id
+            .as_ref()
+            .map(|id| link(r.environment.clone(), id.to_string()));
+        let next = r
+            .next_run_id
+            .as_ref()
+            .map(|id| link(r.environment.clone(), id.to_string()));
+        view! {
+            {match prev {
+                Some(h) => view! { <a class="run-nav__prev" href=h rel="prev">"← Previous run"</a> }.into_any(),
+                None => view! { <span class="muted">"No previous run"</span> }.into_any(),
+            }}
+            {match next {
+                Some(h) => view! { <a class="run-nav__next" href=h rel="next">"Next run →"</a> }.into_any(),
+                None => view! { <span class="muted">"Latest run"</span> }.into_any(),
+            }}
         }
     };
-    let prev = run.previous_run_id.as_ref().map(link);
-    let next = run.next_run_id.as_ref().map(link);
-    let summary = changes::summarize(&run.changes);
-    let warnings = run.warnings.clone();
-    let r = run.clone();
+    // Each model against its own history: the previous runs, read once,
+    // one by one through `previous_run_id` (at most `history::RUNS_READ`);
+    // the comparison follows the run (a live run changes).
+    let api = expect_context::<super::api::Api>();
+    let first = run.get_untracked();
+    let (hist_env, hist_prev) = (first.environment.clone(), first.previous_run_id.clone());
+    let previous_runs = LocalResource::new(move || {
+        let (api, env, mut id) = (api.clone(), hist_env.clone(), hist_prev.clone());
+        async move {
+            let mut previous = Vec::new();
+            while let Some(p) = id {
+                if previous.len() >= crate::core::history::RUNS_READ {
+                    break;
+                }
+                match api.run_shared(&env, p.as_str()).await {
+                    Ok(r) => {
+                        id = r.previous_run_id.clone();
+                        previous.push(r);
+                    }
+                    Err(_) => break,
+                }
+            }
+            Arc::new(previous)
+        }
+    });
+    let history_memo = Memo::new(move |_| {
+        previous_runs
+            .get()
+            .map(|prev| Arc::new(crate::core::history::compare(&run.read(), &prev)))
+    });
+    let history = super::context::RunHistory(history_memo.into());
+    provide_context(history);
+    let warnings = Memo::new(move |_| run.with(|r| r.warnings.clone()));
     let status_time = move || {
         let now = clock.get();
+        let r = run.get();
         match (&r.status, r.end) {
             (Status::InProgress, _) | (_, None) => {
                 format!("started {}", format::relative_time(r.start, now))
@@ -109,8 +193,8 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
             (_, Some(end)) => format!("finished {}", format::relative_time(end, now)),
         }
     };
-    let r = run.clone();
     let duration = move || {
+        let r = run.get();
         let Some(d) = r.duration(clock.get()).map(format::human_duration) else {
             // An end before the start: the API's times disagree.
             return "unknown (end before start)".to_string();
@@ -123,55 +207,65 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
             d
         }
     };
-    let refreshed = run.refreshed_at;
-    let failed_audits = run
-        .audits
-        .iter()
-        .filter(|a| a.status == Status::Failed)
-        .count();
-    // Built once per run: the Explore tab's count and its graph.
-    let lineage = Arc::new(crate::core::lineage::Lineage::from_run(&run));
-    let counts = [
-        (RunTab::Executions, run.executions.len().to_string()),
-        (
-            RunTab::Audits,
-            if failed_audits > 0 {
-                format!("{} · {failed_audits} failed", run.audits.len())
-            } else {
-                run.audits.len().to_string()
-            },
-        ),
-        (RunTab::Explore, lineage.len().to_string()),
-    ];
+    let refreshed = Memo::new(move |_| run.with(|r| r.refreshed_at));
+    let end = Memo::new(move |_| run.with(|r| r.end));
+    let status = Memo::new(move |_| run.with(|r| r.status.clone()));
+    let changes = Memo::new(move |_| run.with(|r| r.changes.clone()));
+    let health = Memo::new(move |_| health::health(&run.get()));
+    let log_id = Memo::new(move |_| run.with(|r| r.log_id.clone()));
+    // The lineage: rebuilt from each version, but kept (the same pointer,
+    // so the graph is not laid out again) while models and edges are equal.
+    let lineage = Memo::new(move |prev: Option<&Arc<Lineage>>| {
+        let l = Lineage::from_run(&run.get());
+        match prev {
+            Some(p) if **p == l => p.clone(),
+            _ => Arc::new(l),
+        }
+    });
+    let counts = Memo::new(move |_| {
+        let r = run.get();
+        let failed_audits = r
+            .audits
+            .iter()
+            .filter(|a| a.status == Status::Failed)
+            .count();
+        [
+            (RunTab::Executions, r.executions.len().to_string()),
+            (
+                RunTab::Audits,
+                if failed_audits > 0 {
+                    format!("{} · {failed_audits} failed", r.audits.len())
+                } else {
+                    r.audits.len().to_string()
+                },
+            ),
+            (RunTab::Explore, lineage.read().len().to_string()),
+            // No count: the timeline is of the same executions.
+            (RunTab::Timeline, String::new()),
+        ]
+    });
     let tab = Memo::new(move |_| ctl.view.read().tab);
-    let body_run = run.clone();
     view! {
-        <div class="run-nav">
-            {match prev {
-                Some(h) => view! { <a class="run-nav__prev" href=h rel="prev">"← Previous run"</a> }.into_any(),
-                None => view! { <span class="muted">"No previous run"</span> }.into_any(),
-            }}
-            {match next {
-                Some(h) => view! { <a class="run-nav__next" href=h rel="next">"Next run →"</a> }.into_any(),
-                None => view! { <span class="muted">"Latest run"</span> }.into_any(),
-            }}
-        </div>
-        {(!warnings.is_empty()).then(|| view! {
-            <div class="warning" role="note">
-                <strong>{format!("{} rows could not be shown. ", warnings.len())}</strong>
-                {warnings.join("; ")}
-            </div>
-        })}
+        <div class="run-nav">{nav}</div>
+        {move || {
+            let w = warnings.get();
+            (!w.is_empty()).then(|| view! {
+                <div class="warning" role="note">
+                    <strong>{format!("{} rows could not be shown. ", w.len())}</strong>
+                    {w.join("; ")}
+                </div>
+            })
+        }}
         <section class="cards" data-testid="run-header">
             <div class="card">
                 <h3>"Status"</h3>
                 <div class="card__status" data-testid="run-status">
-                    <StatusBadge status=run.status.clone() large=true />
+                    {move || view! { <StatusBadge status=status.get() large=true /> }}
                 </div>
                 <div class="muted" data-testid="run-relative">{status_time}</div>
                 <div class="refreshed" data-testid="run-refreshed">
                     "Data refreshed "
-                    {match refreshed {
+                    {move || match refreshed.get() {
                         Some(t) => view! {
                             <Timestamp t=Some(t) />
                             " "
@@ -183,15 +277,48 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                         None => view! { <span class="muted">"unknown"</span> }.into_any(),
                     }}
                 </div>
+                {move || is_live.get().then(|| {
+                    let progress = move || live::Progress::of(&run.get().executions);
+                    let heard = move || {
+                        let now = seconds.get();
+                        match refreshed.get() {
+                            Some(t) => match live::silence(Some(t), now) {
+                                Some(_) => (true, live::silence_text(t, now, mode.get(), offset_for(mode.get(), t))),
+                                None => (false, format!("Last refreshed {}", live::ago(t, now))),
+                            },
+                            None => (false, format!(
+                                "Last checked {}",
+                                poll.checked.get().map(|c| live::ago(c, now)).unwrap_or_else(|| "never".into())
+                            )),
+                        }
+                    };
+                    view! {
+                        <div class="live" data-testid="run-live">
+                            <div class="live__progress" data-testid="run-progress">{move || progress().text()}</div>
+                            <div class="live__bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || format!("{:.0}", progress().percent())>
+                                <span class="live__fill" style=move || format!("width:{:.2}%", progress().percent())></span>
+                            </div>
+                            <div
+                                class=move || if heard().0 { "live__heard live__heard--silent" } else { "live__heard" }
+                                data-testid="run-heard"
+                            >
+                                {move || heard().1}
+                            </div>
+                            {move || poll.failed.get().map(|(e, wait)| view! {
+                                <div class="live__failed" data-testid="refresh-failed" title=e>{live::retry_text(wait)}</div>
+                            })}
+                        </div>
+                    }
+                })}
             </div>
             <div class="card">
                 <h3>"When"</h3>
                 <dl class="when">
                     <dt>"Start"</dt>
-                    <dd data-testid="run-start"><Timestamp t=Some(run.start) /> " " <Zone /></dd>
+                    <dd data-testid="run-start"><Timestamp t=Some(run.get_untracked().start) /> " " <Zone /></dd>
                     <dt>"End"</dt>
                     <dd data-testid="run-end">
-                        {match run.end {
+                        {move || match end.get() {
                             Some(t) => view! { <Timestamp t=Some(t) /> " " <Zone /> }.into_any(),
                             None => view! { <span class="muted">"still running"</span> }.into_any(),
                         }}
@@ -200,14 +327,22 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                     <dd data-testid="run-duration">{duration}</dd>
                 </dl>
             </div>
-            <ChangesCard summary=summary run=run.clone() />
+            {move || view! { <ChangesCard changes=changes.get() /> }}
         </section>
-        <HealthStrip health=health::health(&run) />
-        {run.log_id.clone().map(|id| view! { <RunLog log_id=id /> })}
+        {move || view! { <HealthStrip health=health.get() /> }}
+        {move || {
+            history
+                .0
+                .get()
+                .and_then(|h| crate::core::history::summary(&h))
+                .map(|s| view! { <div class="health-trend" data-testid="health-trend">{format!("Against earlier runs: {s}")}</div> })
+        }}
+        {move || log_id.get().map(|id| view! { <RunLog log_id=id /> })}
         <div class="tabs" role="tablist">
-            {counts
+            {[RunTab::Executions, RunTab::Audits, RunTab::Explore]
                 .into_iter()
-                .map(|(t, count)| {
+                .enumerate()
+                .map(|(i, t)| {
                     view! {
                         <button
                             role="tab"
@@ -217,16 +352,19 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                             on:click=move |_| ctl.update(|v| v.tab = t)
                         >
                             {t.label()}
-                            <span class="tab__count">{count}</span>
+                            <span class="tab__count">{move || counts.read()[i].1.clone()}</span>
                         </button>
                     }
                 })
                 .collect_view()}
         </div>
         {move || match tab.get() {
-            RunTab::Executions => view! { <ExecutionsTab run=body_run.clone() /> }.into_any(),
-            RunTab::Audits => view! { <AuditsTab run=body_run.clone() /> }.into_any(),
-            RunTab::Explore => view! { <ExploreTab run=body_run.clone() lineage=lineage.clone() /> }.into_any(),
+            RunTab::Executions => view! { <ExecutionsTab run=run /> }.into_any(),
+            RunTab::Audits => view! { <AuditsTab run=run /> }.into_any(),
+            // A new lineage (models or edges changed) is a new graph; a new
+            // version with the same lineage only changes statuses.
+            RunTab::Explore => (move || view! { <ExploreTab run=run lineage=lineage.get() /> }).into_any(),
+            RunTab::Timeline => view! { <TimelineTab run=run /> }.into_any(),
         }}
     }
 }
@@ -247,7 +385,8 @@ fn RunLog(log_id: String) -> impl IntoView {
 }
 
 #[component]
-fn ChangesCard(summary: ChangeSummary, run: Arc<Run>) -> impl IntoView {
+fn ChangesCard(changes: Vec<PlanChange>) -> impl IntoView {
+    let summary = changes::summarize(&changes);
     if summary.is_empty() {
         return view! {
             <div class="card" data-testid="run-changes">
@@ -260,7 +399,7 @@ fn ChangesCard(summary: ChangeSummary, run: Arc<Run>) -> impl IntoView {
     }
     let plans_label = if summary.plans == 1 { "plan" } else { "plans" };
     // Changes a store computed from model fingerprints carry no plan.
-    let computed = run.changes.iter().all(|p| p.plan_id.is_none());
+    let computed = changes.iter().all(|p| p.plan_id.is_none());
     let changed = summary.models_changed();
     let head = if computed {
         view! {
@@ -290,8 +429,7 @@ fn ChangesCard(summary: ChangeSummary, run: Arc<Run>) -> impl IntoView {
             <details class="changes">
                 <summary>{head}</summary>
                 <ul class="changes__plans">
-                    {run
-                        .changes
+                    {changes
                         .iter()
                         .filter(|p| p.plan_id.is_some() || p.applied_at.is_some())
                         .map(|p| {

@@ -54,7 +54,8 @@ pub struct TableSpec {
     pub query: Memo<TableQuery>,
     /// Changes it (the page writes its URL).
     pub update: UpdateFn,
-    pub total: usize,
+    /// How many rows there are (a run in progress may get more).
+    pub total: Signal<usize>,
     /// Rows to show, in order (indices into the page's rows).
     pub shown: Memo<Vec<usize>>,
     /// Status chips and their counts.
@@ -205,7 +206,7 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
                         on:click=move |_| update(Box::new(|t| t.statuses.clear()))
                     >
                         "All "
-                        <span class="chip__count">{total}</span>
+                        <span class="chip__count">{move || total.get()}</span>
                     </button>
                     {move || {
                         chip_counts
@@ -235,7 +236,7 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
                 </div>
                 {extra.map(|e| e.run())}
                 <span class="muted shown-count" data-testid="shown-count">
-                    {move || format!("{} of {total} {noun}", shown.read().len())}
+                    {move || format!("{} of {} {noun}", shown.read().len(), total.get())}
                 </span>
             </div>
             <div class="table-scroll" node_ref=scroller on:scroll=move |_| measure() tabindex="0" aria-label=noun>
@@ -263,7 +264,7 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
                     shown.read().is_empty().then(|| {
                         view! {
                             <div class="empty" data-testid="no-rows">
-                                {if total == 0 { format!("This run has no {noun}.") } else { format!("No {noun} match the filter.") }}
+                                {if total.get() == 0 { format!("This run has no {noun}.") } else { format!("No {noun} match the filter.") }}
                             </div>
                         }
                     })

@@ -82,6 +82,9 @@ pub enum ExecColumn {
     IntervalStart,
     IntervalEnd,
     Error,
+    /// This run's duration against the model's usual one
+    /// (`core::history`): sorted by the page, which has the history.
+    VsUsual,
 }
 
 sort_keys!(ExecColumn {
@@ -93,12 +96,14 @@ sort_keys!(ExecColumn {
     IntervalStart => "interval_start",
     IntervalEnd => "interval_end",
     Error => "error",
+    VsUsual => "usual",
 });
 
 pub const EXECUTION_COLUMNS: &[Column<ExecColumn>] = &[
     text(Some(ExecColumn::Model), "Model", "w-model"),
     text(Some(ExecColumn::Status), "Status", "w-status"),
     number(ExecColumn::Duration, "Duration", "w-dur"),
+    number(ExecColumn::VsUsual, "vs usual", "w-usual"),
     time(ExecColumn::Start, "Start"),
     time(ExecColumn::End, "End"),
     time(ExecColumn::IntervalStart, "Interval start"),
@@ -128,6 +133,7 @@ impl TableRow for Execution {
             ExecColumn::IntervalStart => cmp_time(self.interval_start, o.interval_start),
             ExecColumn::IntervalEnd => cmp_time(self.interval_end, o.interval_end),
             ExecColumn::Error => cmp_opt(&self.error, &o.error),
+            ExecColumn::VsUsual => Ordering::Equal,
         }
     }
     fn missing(&self, column: ExecColumn) -> bool {
@@ -139,6 +145,7 @@ impl TableRow for Execution {
             ExecColumn::IntervalStart => self.interval_start.is_none(),
             ExecColumn::IntervalEnd => self.interval_end.is_none(),
             ExecColumn::Error => self.error.is_none(),
+            ExecColumn::VsUsual => true,
         }
     }
     fn name(&self) -> &str {

@@ -65,6 +65,16 @@ pub fn merge(base: &EnvironmentActivity, pages: &[EnvironmentActivity]) -> Envir
     out
 }
 
+/// What a page showed (`shown`: the newest page merged with older ones)
+/// after the newest page was read again (`newest`): the new page's entries
+/// win (a run in progress that finished, a new run), older entries the new
+/// page no longer holds are kept, and the warnings are the new page's.
+pub fn refreshed(shown: &EnvironmentActivity, newest: &EnvironmentActivity) -> EnvironmentActivity {
+    let mut older = shown.clone();
+    older.warnings.clear();
+    merge(newest, &[older])
+}
+
 /// "November 2026" for `2026-11`.
 pub fn month_label(month: &str) -> String {
     chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
@@ -123,6 +133,42 @@ mod tests {
         let loaded = ["2026-11".to_string(), "2026-10".to_string()];
         assert_eq!(next_older(&index, &loaded).unwrap().month, "2026-09");
         assert_eq!(month_label("2026-09"), "September 2026");
+    }
+
+    #[test]
+    fn a_newer_page_updates_entries_in_place_and_keeps_older_ones() {
+        let running = decode_activity(
+            r#"{"environment":"prod","activity":[
+              {"id":"00000000000000000000000000000002","kind":"run","status":"in_progress","start":"2026-11-29T02:00:00Z"},
+              {"id":"00000000000000000000000000000001","kind":"run","status":"complete","start":"2026-11-28T02:00:00Z"},
+              {"id":"zz","kind":"run","status":"complete","start":"2026-11-28T02:00:00Z"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(running.warnings.len(), 1, "the bad row is reported");
+        let newest = decode_activity(
+            r#"{"environment":"prod","activity":[
+              {"id":"00000000000000000000000000000003","kind":"run","status":"in_progress","start":"2026-11-29T03:00:00Z"},
+              {"id":"00000000000000000000000000000002","kind":"run","status":"complete","start":"2026-11-29T02:00:00Z","end":"2026-11-29T02:10:00Z"}]}"#,
+        )
+        .unwrap();
+        let r = refreshed(&running, &newest);
+        let got: Vec<(String, String)> = r
+            .activity
+            .iter()
+            .map(|a| (a.id.to_string(), a.status.key().to_string()))
+            .collect();
+        let short = |n: u32| format!("{n:032x}");
+        assert_eq!(
+            got,
+            [
+                (short(3), "in_progress".to_string()),
+                (short(2), "complete".to_string()),
+                (short(1), "complete".to_string()),
+            ]
+        );
+        assert!(r.warnings.is_empty(), "warnings are the newest page's");
+        // Reading the same page again changes nothing.
+        assert_eq!(refreshed(&r, &newest), r);
     }
 
     #[test]

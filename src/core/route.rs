@@ -3,9 +3,11 @@
 //! src/app/mod.rs) matches these same paths; every link in the app is built here.
 
 use super::columns::ActivityFilter;
+use super::history::UsualFilter;
 use super::logview::LogState;
 use super::model::Execution;
 use super::table::{Sort, TableQuery};
+use super::timeline::Rows;
 
 pub fn environments() -> String {
     "/".to_string()
@@ -43,15 +45,22 @@ pub enum RunTab {
     Executions,
     Audits,
     Explore,
+    Timeline,
 }
 
 impl RunTab {
-    pub const ALL: [RunTab; 3] = [RunTab::Executions, RunTab::Audits, RunTab::Explore];
+    pub const ALL: [RunTab; 4] = [
+        RunTab::Executions,
+        RunTab::Audits,
+        RunTab::Explore,
+        RunTab::Timeline,
+    ];
     pub fn key(self) -> &'static str {
         match self {
             RunTab::Executions => "executions",
             RunTab::Audits => "audits",
             RunTab::Explore => "explore",
+            RunTab::Timeline => "timeline",
         }
     }
     pub fn label(self) -> &'static str {
@@ -59,12 +68,14 @@ impl RunTab {
             RunTab::Executions => "Model Executions",
             RunTab::Audits => "Audits",
             RunTab::Explore => "Explore Executions",
+            RunTab::Timeline => "Timeline",
         }
     }
     pub fn parse(s: &str) -> RunTab {
         match s {
             "audits" => RunTab::Audits,
             "explore" => RunTab::Explore,
+            "timeline" => RunTab::Timeline,
             _ => RunTab::Executions,
         }
     }
@@ -168,6 +179,10 @@ pub struct RunView {
     pub audit: Option<String>,
     /// The open log: `lvl` (minimum level), `lq` (search), `line` (1-based line link).
     pub log: LogState,
+    /// Timeline: rows by lineage layer or by concurrent slot (`rows`).
+    pub timeline_rows: Rows,
+    /// Model Executions: a history chip (`usual=new|slower`).
+    pub usual: Option<UsualFilter>,
 }
 
 /// The `exec=` key of each execution: its model name, or
@@ -264,6 +279,10 @@ impl RunView {
             blocking_only: get("blocking").is_some_and(|b| b == "1"),
             audit: get("audit").filter(|s| !s.is_empty()),
             log: LogState::from_query(&get),
+            timeline_rows: get("rows")
+                .and_then(|r| Rows::parse(&r))
+                .unwrap_or_default(),
+            usual: get("usual").and_then(|u| UsualFilter::parse(&u)),
         }
     }
 
@@ -297,6 +316,12 @@ impl RunView {
             pairs.push(("audit".to_string(), a.clone()));
         }
         self.log.to_query(&mut pairs);
+        if let Some(u) = self.usual {
+            pairs.push(("usual".to_string(), u.key().to_string()));
+        }
+        if self.timeline_rows != Rows::default() {
+            pairs.push(("rows".to_string(), self.timeline_rows.key().to_string()));
+        }
         query_string(&pairs)
     }
 

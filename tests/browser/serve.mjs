@@ -69,6 +69,21 @@ export function cleanPath(rawPath) {
 /// Whether a decoded path walks up (a `..` segment): never looked up as a file.
 export const walksUp = (p) => p.split('/').some((seg) => seg === '..');
 
+/// A weak validator of a file's version: its size and modification time (ms).
+export const etagOf = (st) => `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+
+/// Whether a conditional GET may be answered 304: If-None-Match (which wins
+/// when present, RFC 9110 13.2.2) names the current ETag, or the file is not
+/// newer than If-Modified-Since (whole seconds).
+export function notModified(req, st, etag) {
+  const inm = req.headers['if-none-match'];
+  if (inm !== undefined) {
+    return inm.split(',').map((t) => t.trim()).some((t) => t === '*' || t === etag || `W/${t}` === etag);
+  }
+  const ims = Date.parse(req.headers['if-modified-since'] ?? '');
+  return Number.isFinite(ims) && Math.floor(st.mtimeMs / 1000) * 1000 <= ims;
+}
+
 /// Options: root (dist/), mounts {prefix: dir}, cors, csp (connect-src
 /// sources, default 'self'; false for none), hang (path prefixes that are
 /// never answered, for timeout tests; their requests are recorded in
@@ -134,7 +149,15 @@ export function startServer({ root, port = 0, mounts = {}, cors = false, csp = [
     stat((err, st) => {
       try {
         if (!err && st.isFile()) {
-          res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+          // Validators, so a client can ask "changed?" and get a 304 (the
+          // app re-reads documents being written with cache mode no-cache).
+          const validators = { ETag: etagOf(st), 'Last-Modified': st.mtime.toUTCString() };
+          if (notModified(req, st, validators.ETag)) {
+            res.writeHead(304, { ...headers, ...validators });
+            res.end();
+            return;
+          }
+          res.writeHead(200, { ...headers, ...validators, 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
           fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
           return;
         }

@@ -99,3 +99,36 @@ test('cleanPath', () => {
   assert.equal(walksUp('/a/..b/c'), false);
   assert.equal(cleanPath('/a%5cb'), null);
 });
+
+test('files carry an ETag and Last-Modified, and a conditional GET of an unchanged file is a 304', async () => {
+  const url = `http://127.0.0.1:${port}/api/a.json`;
+  const first = await fetch(url);
+  assert.equal(first.status, 200);
+  assert.equal(await first.text(), '{"ok":true}');
+  const etag = first.headers.get('etag');
+  const modified = first.headers.get('last-modified');
+  assert.match(etag, /^W\/"[0-9a-f]+-[0-9a-f]+"$/);
+  assert.ok(Number.isFinite(Date.parse(modified)), modified);
+
+  const again = await fetch(url, { headers: { 'If-None-Match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(await again.text(), '');
+  assert.equal(again.headers.get('etag'), etag);
+  assert.equal((await fetch(url, { headers: { 'If-Modified-Since': modified } })).status, 304);
+  // A validator for another version, or a date before the change: the file.
+  assert.equal((await fetch(url, { headers: { 'If-None-Match': 'W/"0-0"' } })).status, 200);
+  assert.equal((await fetch(url, { headers: { 'If-Modified-Since': new Date(Date.parse(modified) - 1000).toUTCString() } })).status, 200);
+  // If-None-Match wins over If-Modified-Since.
+  assert.equal((await fetch(url, { headers: { 'If-None-Match': 'W/"0-0"', 'If-Modified-Since': modified } })).status, 200);
+
+  // Rewritten (another size, a later time): a new ETag, and the new text.
+  const file = path.join(root, 'api', 'a.json');
+  fs.writeFileSync(file, '{"ok":false,"n":2}');
+  const later = new Date(Date.now() + 5000);
+  fs.utimesSync(file, later, later);
+  const changed = await fetch(url, { headers: { 'If-None-Match': etag, 'If-Modified-Since': modified } });
+  assert.equal(changed.status, 200);
+  assert.equal(await changed.text(), '{"ok":false,"n":2}');
+  assert.notEqual(changed.headers.get('etag'), etag);
+  fs.writeFileSync(file, '{"ok":true}');
+});

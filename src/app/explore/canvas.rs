@@ -3,7 +3,7 @@
 //! dropped when zoomed far out. Camera maths and culling are
 //! `core::camera`; marks and node text are `core::explore`.
 
-use super::shared::Shared;
+use crate::app::shared::Shared;
 use crate::app::url_state::ViewCtl;
 use crate::core::camera::{in_view, wheel_factor, Camera, Viewport, ZOOM_IN, ZOOM_OUT};
 use crate::core::explore::{badge_label, badge_width, short_name, EdgeLook, Highlight, Shown};
@@ -18,7 +18,7 @@ use std::sync::Arc;
 #[component]
 pub(super) fn GraphCanvas(
     lineage: Arc<Lineage>,
-    status: Arc<Vec<Option<Status>>>,
+    status: Memo<Arc<Vec<Option<Status>>>>,
     active: Memo<Shared<Shown>>,
     selected: Memo<Option<usize>>,
     marks: Memo<Shared<Vec<Highlight>>>,
@@ -51,7 +51,6 @@ pub(super) fn GraphCanvas(
         ));
     };
     // On mount, on a new selection and on a new graph: measure, then focus.
-    let st_f = status.clone();
     Effect::new(move |_| {
         let _ = (selected.get(), active.get());
         if container.get().is_some() {
@@ -59,7 +58,7 @@ pub(super) fn GraphCanvas(
             let a = active.get_untracked();
             camera.set(a.0.focus(
                 selected.get_untracked(),
-                &st_f,
+                &status.get_untracked(),
                 size.get_untracked(),
                 camera.get_untracked(),
             ));
@@ -80,7 +79,7 @@ pub(super) fn GraphCanvas(
     let zoom_label = move || camera.get().zoom_label();
 
     let select = move |name: Option<String>| ctl.update(|v| v.model = name);
-    let (lin_n, st_n) = (lineage.clone(), status.clone());
+    let lin_n = lineage.clone();
     view! {
         <div class="graph">
             <div class="graph__toolbar">
@@ -169,6 +168,8 @@ pub(super) fn GraphCanvas(
                         {move || {
                             let a = active.get();
                             let text = show_text.get();
+                            // A new version of the run redraws the nodes in view with their statuses.
+                            let st_n = status.get();
                             visible
                                 .read()
                                 .nodes

@@ -20,38 +20,41 @@ use std::sync::Arc;
 #[component]
 pub(super) fn ModelDetails(
     lineage: Arc<Lineage>,
-    status: Arc<Vec<Option<Status>>>,
-    run: Arc<Run>,
+    status: Memo<Arc<Vec<Option<Status>>>>,
+    run: ReadSignal<Arc<Run>>,
     node: usize,
     summary: Arc<ChangeSummary>,
 ) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let name = lineage.names[node].clone();
-    let model: Option<Model> = run.models.iter().find(|m| m.name == name).cloned();
-    let exec: Option<Execution> = last_execution(&run, &name).cloned();
+    let model: Option<Model> = run
+        .read_untracked()
+        .models
+        .iter()
+        .find(|m| m.name == name)
+        .cloned();
+    // The model's execution follows each version of the run.
+    let exec = {
+        let name = name.clone();
+        Memo::new(move |_| last_execution(&run.read(), &name).cloned())
+    };
+    let log_id = Memo::new(move |_| exec.read().as_ref().and_then(|e| e.log_id.clone()));
     let tab = Memo::new(move |_| ctl.view.read().model_tab);
     let modified = modification(&summary, &name);
     let chips = chips(model.as_ref());
     let body = {
-        let (lineage, status, run, model, exec, name) = (
-            lineage.clone(),
-            status.clone(),
-            run.clone(),
-            model.clone(),
-            exec.clone(),
-            name.clone(),
-        );
+        let (lineage, model, name) = (lineage.clone(), model.clone(), name.clone());
         move || {
             match tab.get() {
-            ModelTab::Overview => view! { <Overview run=run.clone() exec=exec.clone() model=model.clone() name=name.clone() /> }.into_any(),
-            ModelTab::Impact => view! { <Impact lineage=lineage.clone() status=status.clone() run=run.clone() node=node /> }.into_any(),
+            ModelTab::Overview => view! { <Overview run=run.get_untracked() exec=exec model=model.clone() name=name.clone() /> }.into_any(),
+            ModelTab::Impact => view! { <Impact lineage=lineage.clone() status=status run=run node=node /> }.into_any(),
             ModelTab::Definition => match model.as_ref().and_then(|m| m.definition.clone()) {
                 Some(sql) => view! { <SqlView sql=sql /> }.into_any(),
                 None => view! { <p class="empty">"No definition was sent for this model."</p> }.into_any(),
             },
             ModelTab::Schema => view! { <SchemaView model=model.clone() /> }.into_any(),
             ModelTab::Intervals => view! { <IntervalsView model=model.clone() /> }.into_any(),
-            ModelTab::Log => view! { <LogView log_id=exec.as_ref().and_then(|e| e.log_id.clone()) lens=ctl.log_lens() /> }.into_any(),
+            ModelTab::Log => (move || view! { <LogView log_id=log_id.get() lens=ctl.log_lens() /> }).into_any(),
         }
         }
     };
@@ -59,7 +62,7 @@ pub(super) fn ModelDetails(
         <section class="details" data-testid="model-details">
             <div class="details__head">
                 <h2 class="mono" data-testid="model-name">{name.clone()}</h2>
-                {status[node].clone().map(|s| view! { <StatusBadge status=s /> })}
+                {move || status.read()[node].clone().map(|s| view! { <StatusBadge status=s /> })}
             </div>
             <div class="details__chips">
                 {chips.into_iter().map(|(k, v)| view! { <span class="chip"><span class="muted">{format!("{k}: ")}</span>{v}</span> }).collect_view()}
@@ -88,7 +91,7 @@ pub(super) fn ModelDetails(
 #[component]
 fn Overview(
     run: Arc<Run>,
-    exec: Option<Execution>,
+    exec: Memo<Option<Execution>>,
     model: Option<Model>,
     name: String,
 ) -> impl IntoView {
@@ -134,7 +137,7 @@ fn Overview(
         <div class="overview">
             <div>
                 <h3>"This run"</h3>
-                {exec_block(exec.clone())}
+                {move || exec_block(exec.get())}
             </div>
             <div>
                 <h3>"Previous execution"</h3>
@@ -166,17 +169,17 @@ fn Overview(
 #[component]
 fn Impact(
     lineage: Arc<Lineage>,
-    status: Arc<Vec<Option<Status>>>,
-    run: Arc<Run>,
+    status: Memo<Arc<Vec<Option<Status>>>>,
+    run: ReadSignal<Arc<Run>>,
     node: usize,
 ) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let down = lineage.descendants(node);
     let up = lineage.ancestors(node);
-    let column = |title: &'static str, nodes: Vec<usize>, testid: &'static str| {
+    let column = move |title: &'static str, nodes: Vec<usize>, testid: &'static str| {
         let total = nodes.len();
-        let groups = group_by_status(&nodes, &lineage, &status);
-        let run = run.clone();
+        // Grouped anew when a new version of the run changes statuses.
+        let groups = group_by_status(&nodes, &lineage, &status.get());
         let lineage = lineage.clone();
         view! {
             <div class="impact__col" data-testid=testid>
@@ -198,8 +201,8 @@ fn Impact(
                                         .map(|v| {
                                             let name = lineage.names[v].clone();
                                             let href = {
-                                                let (run, name) = (run.clone(), name.clone());
-                                                move || ctl.view.with(|view| model_href(&run, view, &name))
+                                                let name = name.clone();
+                                                move || ctl.view.with(|view| model_href(&run.read_untracked(), view, &name))
                                             };
                                             let label = name.clone();
                                             view! { <li><a class="mono" href=href data-model=name>{label}</a></li> }
@@ -215,8 +218,11 @@ fn Impact(
     };
     view! {
         <div class="impact">
-            {column("Downstream models", down, "impact-down")}
-            {column("Upstream models", up, "impact-up")}
+            {
+                let column = column.clone();
+                move || column("Downstream models", down.clone(), "impact-down")
+            }
+            {move || column("Upstream models", up.clone(), "impact-up")}
         </div>
     }
 }

@@ -13,14 +13,17 @@ use std::sync::Arc;
 #[component]
 pub(super) fn ModelList(
     lineage: Arc<Lineage>,
-    status: Arc<Vec<Option<Status>>>,
-    run: Arc<Run>,
+    status: Memo<Arc<Vec<Option<Status>>>>,
+    run: ReadSignal<Arc<Run>>,
     selected: Memo<Option<usize>>,
 ) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     // The list's search is part of the URL (`mq`), like every filter.
     let query = Memo::new(move |_| ctl.view.read().model_query.clone());
-    let errors = Arc::new(failure_lines(&lineage, &run.executions));
+    let errors = {
+        let l = lineage.clone();
+        Memo::new(move |_| Arc::new(failure_lines(&l, &run.read().executions)))
+    };
     let total = lineage.len();
     let matches = {
         let l = lineage.clone();
@@ -45,6 +48,8 @@ pub(super) fn ModelList(
             <ul data-testid="model-list">
                 {move || {
                     let m = matches.get();
+                    // A new version of the run redraws the list with its statuses.
+                    let (status, errors) = (status.get(), errors.get());
                     let more = m.len().saturating_sub(LIST_LIMIT);
                     let items = m
                         .into_iter()
@@ -52,8 +57,8 @@ pub(super) fn ModelList(
                         .map(|i| {
                             let name = lineage.names[i].clone();
                             let href = {
-                                let (run, name) = (run.clone(), name.clone());
-                                move || ctl.view.with(|v| model_href(&run, v, &name))
+                                let name = name.clone();
+                                move || ctl.view.with(|v| model_href(&run.read_untracked(), v, &name))
                             };
                             let st = status[i].clone();
                             let err = errors[i].clone();

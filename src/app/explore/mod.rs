@@ -11,8 +11,8 @@ mod canvas;
 mod detail_views;
 mod details;
 mod list;
-mod shared;
 
+use super::shared::Shared;
 use super::url_state::ViewCtl;
 use crate::core::changes::summarize;
 use crate::core::explore::{highlights, node_kinds, Highlight, Shown};
@@ -22,13 +22,31 @@ use canvas::GraphCanvas;
 use details::ModelDetails;
 use leptos::prelude::*;
 use list::ModelList;
-use shared::Shared;
 use std::sync::Arc;
 
+/// Counts layouts in `window.__runlensLayouts`: a browser test checks that
+/// a new version of a run in progress (statuses only) lays nothing out again.
+fn count_layout() {
+    if let Some(w) = web_sys::window() {
+        let key = wasm_bindgen::JsValue::from_str("__runlensLayouts");
+        let n = js_sys::Reflect::get(&w, &key)
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        let _ = js_sys::Reflect::set(&w, &key, &(n + 1.0).into());
+    }
+}
+
 #[component]
-pub fn ExploreTab(run: Arc<Run>, lineage: Arc<Lineage>) -> impl IntoView {
+pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
-    let status = Arc::new(node_status(&lineage, &run.executions));
+    // Statuses follow each version of the run; the lineage (and so the
+    // layout and the camera) stays while the run page keeps it.
+    let status = {
+        let l = lineage.clone();
+        Memo::new(move |_| Arc::new(node_status(&l, &run.read().executions)))
+    };
+    count_layout();
     let full = Shared(Arc::new(Shown::everything(&lineage)));
     let selected = {
         let l = lineage.clone();
@@ -53,7 +71,10 @@ pub fn ExploreTab(run: Arc<Run>, lineage: Arc<Lineage>) -> impl IntoView {
                 .get()
                 .and_then(|sel| Shown::neighbourhood(&l, sel, hood.get()))
             {
-                Some(part) => Shared(Arc::new(part)),
+                Some(part) => {
+                    count_layout();
+                    Shared(Arc::new(part))
+                }
                 None => full.clone(),
             }
         })
@@ -62,8 +83,8 @@ pub fn ExploreTab(run: Arc<Run>, lineage: Arc<Lineage>) -> impl IntoView {
         let l = lineage.clone();
         Memo::new(move |_| Shared(Arc::new(highlights(&l, selected.get()))))
     };
-    let summary = Arc::new(summarize(&run.changes));
-    let kinds = Arc::new(node_kinds(&lineage, &run.models));
+    let summary = Arc::new(summarize(&run.read_untracked().changes));
+    let kinds = Arc::new(node_kinds(&lineage, &run.read_untracked().models));
     let cycle_note = move || {
         let a = active.get();
         let (r, s) = (a.0.layout.reversed.len(), a.0.layout.self_loops.len());
@@ -77,23 +98,21 @@ pub fn ExploreTab(run: Arc<Run>, lineage: Arc<Lineage>) -> impl IntoView {
             }
         })
     };
-    let (l1, s1, r1) = (lineage.clone(), status.clone(), run.clone());
-    let (l2, s2) = (lineage.clone(), status.clone());
-    let (l3, s3, r3) = (lineage.clone(), status.clone(), run.clone());
+    let (l1, l2, l3) = (lineage.clone(), lineage.clone(), lineage.clone());
     view! {
         <div class="explore" data-testid="explore">
-            <ModelList lineage=l1 status=s1 run=r1 selected=selected />
+            <ModelList lineage=l1 status=status run=run selected=selected />
             <div class="explore__main">
                 {move || unknown_model.get().map(|m| view! {
                     <div class="warning" role="note">{format!("This run has no model named \u{201c}{m}\u{201d}.")}</div>
                 })}
                 {cycle_note}
-                <GraphCanvas lineage=l2 status=s2 active=active selected=selected marks=marks kinds=kinds />
+                <GraphCanvas lineage=l2 status=status active=active selected=selected marks=marks kinds=kinds />
                 {move || {
                     selected
                         .get()
                         .map(|sel| {
-                            view! { <ModelDetails lineage=l3.clone() status=s3.clone() run=r3.clone() node=sel summary=summary.clone() /> }
+                            view! { <ModelDetails lineage=l3.clone() status=status run=run node=sel summary=summary.clone() /> }
                         })
                 }}
             </div>

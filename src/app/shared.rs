@@ -1,4 +1,5 @@
-//! A value the Explore views share by pointer.
+//! A value pages and tabs share by pointer (a memo of it changes whenever
+//! it is recomputed, without comparing contents).
 
 use std::sync::Arc;
 

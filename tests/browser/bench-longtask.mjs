@@ -1,0 +1,69 @@
+// Benchmark: the longest task on the main thread per page, for the biggest
+// inputs the tests generate (issue 12, "bounded work on the main thread").
+//
+//   node tests/browser/bench-longtask.mjs [--models 10000] [--executions 20000] [--log-lines 200000]
+//
+// Needs a release build in dist/. One generated store holds a run of
+// --executions executions over --models models (the lineage) and one
+// execution whose log has --log-lines lines. Each page is opened fresh with a
+// `longtask` PerformanceObserver installed before the app starts; the figures
+// printed are, from navigation until the page is drawn and 1.5 s of quiet,
+// the longest task, the number of tasks over 50 ms and their sum.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { launch, ROOT, readApi } from './harness.mjs';
+
+const args = process.argv.slice(2);
+const arg = (f, d) => { const i = args.indexOf(f); return i >= 0 ? Number(args[i + 1]) : d; };
+const models = arg('--models', 10000);
+const executions = arg('--executions', 20000);
+const logLines = arg('--log-lines', 200000);
+const out = path.join(ROOT, 'target', 'bench-longtask-api');
+
+execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'runlens-gen', '--', '--out', out,
+  '--models', String(models), '--executions', String(executions), '--log-lines', String(logLines)],
+{ cwd: ROOT, stdio: 'inherit' });
+const runId = readApi('environments/scale/activity.json', out).activity[0].id;
+const run = readApi(`environments/scale/runs/${runId}.json`, out);
+const longModel = run.executions.find((e) => e.log_id === 'scale-long').model;
+const runUrl = `/environments/scale/runs/${runId}?api=/bench-api`;
+
+const pages = [
+  ['environments list', '/?api=/bench-api', '[data-testid=activities-table] tbody tr[data-id], .env-list, main h1'],
+  ['environment page', '/environments/scale?api=/bench-api', '[data-testid=env-cards]'],
+  [`run: Model Executions (${executions} executions)`, runUrl, '[data-testid=executions-table] tbody tr[data-model]'],
+  ['run: Audits', `${runUrl}&tab=audits`, '[data-testid=audits-table] tbody tr[data-audit], [data-testid=audits-table]'],
+  [`run: a ${logLines}-line log in the drawer`, `${runUrl}&exec=${encodeURIComponent(longModel)}`, '[data-testid=log-viewer] .logv__row'],
+  [`run: Explore (${models}-model lineage)`, `${runUrl}&tab=explore`, '[data-testid=graph] g.node'],
+];
+
+const h = await launch({ mounts: { '/bench-api': out } });
+const rows = [];
+try {
+  for (const [name, url, ready] of pages) {
+    const page = await h.page({ viewport: { width: 1440, height: 1000 }, fixedClock: false });
+    await page.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
+        .observe({ type: 'longtask', buffered: true });
+    });
+    const t0 = Date.now();
+    await page.goto(`${h.base}${url}`);
+    await page.waitForSelector(ready, { timeout: 120_000 });
+    const drawnMs = Date.now() - t0;
+    await page.waitForTimeout(1500);
+    const tasks = await page.evaluate(() => window.__longTasks);
+    const max = tasks.length ? Math.max(...tasks) : 0;
+    rows.push({ name, drawnMs, max, count: tasks.length, sum: tasks.reduce((a, b) => a + b, 0) });
+    await page.context().close();
+  }
+} finally {
+  await h.close();
+}
+console.log(`\nLongest main-thread task per page (release build, headless Chromium; tasks over 50 ms are "long tasks")`);
+console.log(`  ${'page'.padEnd(46)} ${'drawn in'.padStart(9)} ${'longest'.padStart(9)} ${'long tasks'.padStart(10)} ${'their sum'.padStart(10)}`);
+for (const r of rows) {
+  console.log(`  ${r.name.padEnd(46)} ${`${r.drawnMs} ms`.padStart(9)} ${`${r.max.toFixed(0)} ms`.padStart(9)} ${String(r.count).padStart(10)} ${`${r.sum.toFixed(0)} ms`.padStart(10)}`);
+}
+const over = rows.filter((r) => r.max > 50);
+console.log(over.length ? `\n  over the 50 ms goal: ${over.map((r) => r.name).join('; ')}` : '\n  every page within the 50 ms goal');
