@@ -54,6 +54,17 @@ if [ "${RUNLENS_NEED_DBT:-0}" = 1 ] && ! "$ROOT/tests/dbt/.venv/bin/dbt" --versi
   "$ROOT/tests/dbt/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/tests/dbt/requirements.txt"
 fi
 
+# The real-SQLMesh test: SQLMesh 0.236.4 (pinned; DuckDB comes with it) and the
+# runlens recorder (integrations/sqlmesh, editable) in a local virtual environment.
+if [ "${RUNLENS_NEED_SQLMESH:-0}" = 1 ] && ! "$ROOT/tests/sqlmesh/.venv/bin/python" -c '
+import importlib.metadata, runlens_sqlmesh
+assert importlib.metadata.version("sqlmesh") == "0.236.4"' 2>/dev/null; then
+  say "installing SQLMesh 0.236.4 and runlens-sqlmesh into tests/sqlmesh/.venv"
+  python3 -m venv "$ROOT/tests/sqlmesh/.venv"
+  "$ROOT/tests/sqlmesh/.venv/bin/pip" install --quiet --disable-pip-version-check "sqlmesh==0.236.4" -e "$ROOT/integrations/sqlmesh"
+fi
+export SQLMESH__DISABLE_ANONYMIZED_ANALYTICS=1
+
 export TRUNK_TOOLS_WASM_OPT=version_132
 export TRUNK_TOOLS_WASM_BINDGEN="$WBG_VERSION"
 export RUNLENS_ROOT="$ROOT"

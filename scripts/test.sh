@@ -3,7 +3,7 @@
 # (host and wasm32), host tests, the demo snapshot check, a release build,
 # and the browser tests in headless Chromium. Exits non-zero on the first failure.
 set -euo pipefail
-export RUNLENS_NEED_BROWSER=1 RUNLENS_NEED_DBT=1
+export RUNLENS_NEED_BROWSER=1 RUNLENS_NEED_DBT=1 RUNLENS_NEED_SQLMESH=1
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$RUNLENS_ROOT"
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
@@ -36,6 +36,17 @@ for n in 1 2 3; do
   cargo run --quiet --locked --release --bin runlens-ingest -- dbt tests/dbt/history/out/build$n \
     --store tests/dbt/history/store --log tests/dbt/history/out/dbt.log
 done
+
+step "real SQLMesh plans and runs on DuckDB (tests/sqlmesh), recorded live into a store by integrations/sqlmesh"
+rm -rf tests/sqlmesh/out tests/sqlmesh/store
+cargo build --quiet --locked --release --bin runlens-ingest
+tests/sqlmesh/build.sh "$PWD/tests/sqlmesh/out" "${CARGO_TARGET_DIR:-$PWD/target}/release/runlens-ingest" "$PWD/tests/sqlmesh/store"
+RUNLENS_SQLMESH_FIXTURES="$PWD/tests/sqlmesh/out" RUNLENS_SQLMESH_LIVE_STORE="$PWD/tests/sqlmesh/store" \
+  cargo test --locked --test ingest_sqlmesh
+step "the SQLMesh recorder's own failures leave sqlmesh run's exit code as it was"
+tests/sqlmesh/exit_codes.sh
+step "the SQLMesh recorder's unit tests"
+tests/sqlmesh/.venv/bin/python -W ignore -m unittest tests/sqlmesh/test_recorder.py
 
 step "browser tests (headless Chromium)"
 node --test --test-reporter=spec tests/browser/*.test.mjs

@@ -88,3 +88,36 @@ test('the example of docs/events.md validates against docs/events.schema.json; w
   assert.equal(validateEvent({ type: 'plan_applied', plan_id: 'xyz', at, environment: 'prod' }), false);
   assert.equal(validateEvent({ type: 'model_skipped', run_id: id, at, model: 'a', reason: null, interval_start: null }), true);
 });
+
+test('the store the SQLMesh recorder kept live (tests/sqlmesh/store) validates too', () => {
+  const store = path.join(ROOT, 'tests/sqlmesh/store');
+  assert.ok(fs.existsSync(store), 'run tests/sqlmesh/build.sh with an ingest first (scripts/test.sh does)');
+  // The lock file and the recorder's own events (.runlens-events/) are not API documents.
+  const counts = validateTree(store, (rel) => rel.split('/').some((seg) => seg.startsWith('.')));
+  assert.equal(counts.environmentsDocument, 1);
+  assert.equal(counts.activityDocument, 2, 'activity.json and its month page');
+  assert.equal(counts.runDocument, 3);
+  assert.equal(counts.planDocument, 2);
+  assert.equal(counts.logDocument, 18, 'the run log, 2 audit logs, 15 execution logs');
+});
+
+test('every event the SQLMesh recorder wrote validates against docs/events.schema.json', () => {
+  const dirs = ['tests/sqlmesh/fixtures/events', 'tests/sqlmesh/out/events']
+    .map((d) => path.join(ROOT, d))
+    .filter((d) => fs.existsSync(d));
+  let n = 0;
+  const types = new Set();
+  for (const dir of dirs) {
+    for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+      fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => l.trim()).forEach((l, i) => {
+        const e = JSON.parse(l);
+        assert.ok(validateEvent(e), `${f}:${i + 1}: ${ajv.errorsText(validateEvent.errors)}`);
+        types.add(e.type);
+        n += 1;
+      });
+    }
+  }
+  assert.ok(n > 50, `${n} events`);
+  assert.deepEqual([...types].sort(), ['audit_result', 'execution_finished', 'execution_started',
+    'executions_planned', 'model_skipped', 'plan_applied', 'run_finished', 'run_started']);
+});
