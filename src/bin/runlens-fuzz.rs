@@ -3,7 +3,7 @@
 //! Seeds: the demo snapshot (`public/api`), the sagerx dbt artifacts
 //! (`../shared/dbt`) and the test dbt project's (`tests/dbt/shop/target`),
 //! when present, plus small built-in dbt artifacts, and run events (the
-//! example in docs/events.md, `tests/sqlmesh/**/*.jsonl`). Each case takes a seed,
+//! example in docs/events.md, `tests/sqlmesh/fixtures/**/*.jsonl`). Each case takes a seed,
 //! applies one to four mutations (byte flips, truncation, type swaps,
 //! nulled or removed fields, huge numbers, odd times and strings, deep
 //! nesting, splices from other seeds) and runs the decoder of that document
@@ -174,7 +174,7 @@ fn load_seeds(root: &Path, logs_cap: usize) -> Vec<Seed> {
     // Run events: JSON Lines, kept as one JSON array per file so that the
     // value mutations reach every field; `exercise` writes them as lines.
     let mut event_files = vec![root.join("docs/events.md")];
-    files_under(&root.join("tests/sqlmesh"), &mut event_files);
+    files_under(&root.join("tests/sqlmesh/fixtures"), &mut event_files);
     for f in event_files {
         let is_events =
             f.extension().is_some_and(|e| e == "jsonl") || f.ends_with("docs/events.md");

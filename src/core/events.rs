@@ -617,14 +617,23 @@ pub fn fold(
                 // A finish older than the one already folded changes nothing
                 // (events fed again, or out of order across calls).
                 let known_end = e.end.as_deref().and_then(|t| parse_time("end", t).ok());
-                if rank(&e.status) >= 2 && known_end.is_some_and(|k| k >= at) {
+                if rank(&e.status) >= 2 && known_end.is_some_and(|k| k > at) {
                     continue;
                 }
+                // The same end reported again (a producer may send a finish
+                // at once and again with its error once it has it): the same
+                // attempt, completed, never emptied.
+                let same_attempt = rank(&e.status) >= 2 && known_end == Some(at);
                 // The start of this attempt: a finished earlier attempt's
                 // start is not this one's.
-                let known_start = (e.status == "in_progress")
+                let known_start = (e.status == "in_progress" || same_attempt)
                     .then(|| e.start.as_deref().and_then(|t| parse_time("start", t).ok()))
                     .flatten();
+                let error = if same_attempt {
+                    error.clone().or_else(|| e.error.clone())
+                } else {
+                    error.clone()
+                };
                 let begun = start
                     .or(known_start)
                     .or_else(|| duration_ms.map(|d| at - chrono::Duration::milliseconds(d)))
@@ -635,7 +644,7 @@ pub fn fold(
                 e.end = Some(stamp);
                 e.duration_ms =
                     Some(duration_ms.unwrap_or_else(|| (at - begun).num_milliseconds()));
-                e.error = error.clone();
+                e.error = error;
                 if !log.is_empty() {
                     let p = slot_parts(slot);
                     let id = log_id(run_id, &[&p[0], &p[1], &p[2]]);
