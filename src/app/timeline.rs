@@ -5,6 +5,7 @@
 //! drag pan over the time axis.
 
 use super::context::{local_offset, Clock, TimeCtx};
+use super::shared::Shared;
 use super::url_state::ViewCtl;
 use crate::core::format::{self, TimeMode};
 use crate::core::model::{Run, Status};
@@ -18,21 +19,6 @@ const AXIS_H: f64 = 26.0;
 const LABEL_W: f64 = 76.0;
 /// The chart's scroll box shows at most this many pixels of rows.
 const MAX_ROWS_PX: f64 = 480.0;
-
-/// A computed value compared by pointer (cheap memo comparisons).
-struct Ptr<T>(Arc<T>);
-
-impl<T> Clone for Ptr<T> {
-    fn clone(&self) -> Self {
-        Ptr(self.0.clone())
-    }
-}
-
-impl<T> PartialEq for Ptr<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 #[component]
 pub fn TimelineTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
@@ -49,11 +35,11 @@ pub fn TimelineTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
         } else {
             r.end.unwrap_or(r.start)
         };
-        Ptr(Arc::new(timeline::build(&r, now)))
+        Shared(Arc::new(timeline::build(&r, now)))
     });
     let order = Memo::new(move |_| {
         let t = tl.get();
-        Ptr(Arc::new(timeline::order(&t.0, rows.get())))
+        Shared(Arc::new(timeline::order(&t.0, rows.get())))
     });
 
     let container: NodeRef<Div> = NodeRef::new();
@@ -360,7 +346,7 @@ pub fn TimelineTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
 }
 
 fn current_untracked(
-    tl: Memo<Ptr<Timeline>>,
+    tl: Memo<Shared<Timeline>>,
     rows: Memo<Rows>,
     width: RwSignal<f64>,
     view: RwSignal<Option<View>>,
