@@ -518,11 +518,16 @@ fn layout_component(
 }
 
 /// Layered graphs with more virtual and real nodes than this get one start
-/// order instead of three (the layout of 20,000 models stays fast).
-const MULTI_START_MAX: usize = 60_000;
-/// Sifting runs when the sum over layers of (edge ends in the layer)^2 is at
-/// most this (its cost per pass).
+/// order instead of four and fewer transposition rounds (the layout of
+/// 20,000 models stays as fast as before).
+const MULTI_START_MAX: usize = 20_000;
+/// Sifting tries every place in a layer when the sum over layers of (edge
+/// ends in the layer)^2 is at most this (its cost per pass), otherwise only
+/// places within `SIFT_WINDOW`.
 const SIFT_WORK_MAX: usize = 40_000_000;
+/// Layered graphs up to this size get sifting after every start order
+/// (otherwise only after the best one).
+const POLISH_EACH_MAX: usize = 1_000;
 /// Sweeps without a better order after which a start is abandoned.
 const STALE_SWEEPS: usize = 3;
 /// Sifting on larger graphs only tries places this close to a node's own.
@@ -537,16 +542,32 @@ fn index_rows(rows: &[Vec<usize>], pos: &mut [usize]) {
 }
 
 /// Orders the nodes of every layer to reduce edge crossings and returns the
-/// best order seen with its crossings. Start orders: depth-first from the
-/// sources (input order), depth-first from the sinks upwards, and `topo`;
-/// from each, alternating barycenter and median sweeps down and up, each
-/// followed by transposition. The best order then gets sifting (each node
-/// moved to its best place in its layer, both neighbouring layers counted)
-/// when the graph is small enough. Deterministic: no clock, no randomness.
+/// best order seen with its crossings. Start orders (all four on graphs up
+/// to `MULTI_START_MAX`, else the topological one): depth-first from the
+/// sources (input order), breadth-first from a far end, depth-first from the
+/// sinks upwards, and `topo`. From each, alternating barycenter and median
+/// sweeps down and up, each followed by transposition; then sifting (each
+/// node moved to its best place in its layer, both neighbouring layers
+/// counted) after every start on small graphs, after the best one otherwise.
+/// Deterministic: no clock, no randomness; the effort depends on the size.
 fn order_layers(ln: &[LNode], topo: Vec<Vec<usize>>, sweeps: usize) -> (Vec<Vec<usize>>, usize) {
     let layers = topo.len();
     let mut pos = vec![0usize; ln.len()];
+    // Sifting's cost per pass grows with the square of each layer's edge ends.
+    let work: usize = topo
+        .iter()
+        .map(|row| {
+            let ends: usize = row.iter().map(|&v| ln[v].up.len() + ln[v].down.len()).sum();
+            ends * ends
+        })
+        .sum();
+    let window = if work <= SIFT_WORK_MAX {
+        usize::MAX
+    } else {
+        SIFT_WINDOW
+    };
     let small = ln.len() <= MULTI_START_MAX;
+    let polish_each = ln.len() <= POLISH_EACH_MAX;
     let starts = if small {
         vec![
             dfs_rows(ln, layers, true),
@@ -585,40 +606,47 @@ fn order_layers(ln: &[LNode], topo: Vec<Vec<usize>>, sweeps: usize) -> (Vec<Vec<
                 stale += 1;
             }
         }
+        if polish_each {
+            polish(&mut local_rows, &mut local, &mut pos, ln, window, rounds, 4);
+        }
         if best.as_ref().is_none_or(|b| local < b.1) {
             best = Some((local_rows, local));
         }
     }
     let (mut rows, mut cross) = best.unwrap_or_default();
-    index_rows(&rows, &mut pos);
-    let work: usize = rows
-        .iter()
-        .map(|row| {
-            let ends: usize = row.iter().map(|&v| ln[v].up.len() + ln[v].down.len()).sum();
-            ends * ends
-        })
-        .sum();
-    let window = if work <= SIFT_WORK_MAX {
-        usize::MAX
-    } else {
-        SIFT_WINDOW
-    };
-    if cross > 0 {
-        for _ in 0..2 {
-            let mut trial = rows.clone();
-            sift(&mut trial, &mut pos, ln, window);
-            transpose(&mut trial, &mut pos, ln, rounds);
-            let c = count_crossings(&trial, &pos, ln);
-            if c < cross {
-                cross = c;
-                rows = trial;
-            } else {
-                index_rows(&rows, &mut pos);
-                break;
-            }
-        }
+    if !polish_each {
+        polish(&mut rows, &mut cross, &mut pos, ln, window, rounds, 2);
     }
     (rows, cross)
+}
+
+/// Up to `passes` rounds of sifting and transposition on `rows` (with
+/// `cross` crossings), each kept only when it removes crossings.
+fn polish(
+    rows: &mut Vec<Vec<usize>>,
+    cross: &mut usize,
+    pos: &mut [usize],
+    ln: &[LNode],
+    window: usize,
+    rounds: usize,
+    passes: usize,
+) {
+    for _ in 0..passes {
+        if *cross == 0 {
+            break;
+        }
+        index_rows(rows, pos);
+        let mut trial = rows.clone();
+        sift(&mut trial, pos, ln, window);
+        transpose(&mut trial, pos, ln, rounds);
+        let c = count_crossings(&trial, pos, ln);
+        if c < *cross {
+            *cross = c;
+            *rows = trial;
+        } else {
+            break;
+        }
+    }
 }
 
 /// A start order: depth-first from the sources (`down`) or from the sinks

@@ -13,7 +13,8 @@
 //
 // Options: --sizes N,N (generated DAGs, `runlens-layout --write-graph`),
 // --no-sagerx, --cap S (seconds one ELK or dagre layout may take before it is
-// stopped and reported as "> S s"; default 120), --peer-max N (ELK and dagre
+// stopped and reported as "> S s"; default 120), --dagre-cap S (the same
+// for dagre alone; default the --cap), --peer-max N (ELK and dagre
 // are skipped, with a note, on graphs of more nodes; default 5000),
 // --bin PATH (default $CARGO_TARGET_DIR or target, release/runlens-layout).
 import fs from 'node:fs';
@@ -214,6 +215,7 @@ const opt = (name, dflt) => {
 };
 const sizes = opt('--sizes', '100,1000,5000').split(',').map(Number).filter((n) => n > 0);
 const capS = Number(opt('--cap', '120'));
+const capOf = { elk: capS, dagre: Number(opt('--dagre-cap', String(capS))) };
 const peerMax = Number(opt('--peer-max', '5000'));
 const target = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
 const bin = opt('--bin', path.join(target, 'release', 'runlens-layout'));
@@ -239,7 +241,7 @@ const fmt = (x) => (x === undefined ? '-' : Math.round(x).toLocaleString('en-US'
 const ms = (x) => (x === undefined ? '-' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US'));
 const rows = [];
 const notes = [];
-console.log(`cap ${capS} s per peer layout; peers skipped above ${peerMax} nodes; runlens: ${bin}`);
+console.log(`cap ${capOf.elk} s per ELK layout, ${capOf.dagre} s per dagre layout; peers skipped above ${peerMax} nodes; runlens: ${bin}`);
 for (const g of graphs) {
   const file = path.join(tmp, `${g.name}.in.json`);
   fs.writeFileSync(file, JSON.stringify({ nodes: g.nodes, edges: g.edges }));
@@ -251,10 +253,10 @@ for (const g of graphs) {
       continue;
     }
     const repeat = g.nodes.length <= 200 ? 5 : 1; // small graphs: median of 5 (JIT warm)
-    const p = await peer(engine, g, r.sizes, capS, repeat);
+    const p = await peer(engine, g, r.sizes, capOf[engine], repeat);
     if (p.capped) {
-      notes.push(`${g.name}: ${engine} stopped after the ${capS} s cap`);
-      row[engine] = { capped: true };
+      notes.push(`${g.name}: ${engine} stopped after the ${capOf[engine]} s cap`);
+      row[engine] = { capped: capOf[engine] };
     } else if (p.error) {
       notes.push(`${g.name}: ${engine} failed: ${p.error}`);
     } else {
@@ -262,18 +264,18 @@ for (const g of graphs) {
     }
   }
   rows.push(row);
-  const e = (k) => row[k] ? (row[k].capped ? `> ${capS} s` : `${fmt(row[k].cross)} in ${ms(row[k].ms)} ms`) : 'skipped';
+  const e = (k) => row[k] ? (row[k].capped ? `> ${row[k].capped} s` : `${fmt(row[k].cross)} in ${ms(row[k].ms)} ms`) : 'skipped';
   console.log(`${g.name}: runlens ${e('runlens')}, ELK ${e('elk')}, dagre ${e('dagre')}`);
 }
 
 const ratio = (a, b) => (a && b && b.cross !== undefined && a.cross !== undefined ? (a.cross === 0 ? (b.cross === 0 ? '1.00' : '0') : (b.cross / a.cross).toFixed(2)) : '-');
-const speed = (a, b) => (a && b && b.ms !== undefined && a.ms > 0 ? `${Math.round(b.ms / a.ms).toLocaleString('en-US')}x` : b?.capped ? `> ${Math.round((capS * 1000) / a.ms).toLocaleString('en-US')}x` : '-');
+const speed = (a, b) => (a && b && b.ms !== undefined && a.ms > 0 ? `${Math.round(b.ms / a.ms).toLocaleString('en-US')}x` : b?.capped ? `> ${Math.round((b.capped * 1000) / a.ms).toLocaleString('en-US')}x` : '-');
 console.log();
 console.log('| graph | nodes / edges | runlens crossings | ELK crossings | dagre crossings | runlens ms | ELK ms | dagre ms | ELK/runlens crossings | dagre/runlens crossings | ELK/runlens time | dagre/runlens time |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  const c = (k) => (r[k] ? (r[k].capped ? `> ${capS} s` : fmt(r[k].cross)) : 'skipped');
-  const t = (k) => (r[k] ? (r[k].capped ? `> ${capS * 1000}` : ms(r[k].ms)) : 'skipped');
+  const c = (k) => (r[k] ? (r[k].capped ? `(> ${r[k].capped} s)` : fmt(r[k].cross)) : 'skipped');
+  const t = (k) => (r[k] ? (r[k].capped ? `> ${fmt(r[k].capped * 1000)}` : ms(r[k].ms)) : 'skipped');
   console.log(`| ${r.name} | ${fmt(r.nodes)} / ${fmt(r.edges)} | ${c('runlens')} | ${c('elk')} | ${c('dagre')} | ${t('runlens')} | ${t('elk')} | ${t('dagre')} | ${ratio(r.runlens, r.elk)} | ${ratio(r.runlens, r.dagre)} | ${speed(r.runlens, r.elk)} | ${speed(r.runlens, r.dagre)} |`);
 }
 for (const n of notes) console.log(`note: ${n}`);
