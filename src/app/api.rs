@@ -147,6 +147,73 @@ impl Drop for InFlight {
     }
 }
 
+/// A `run_shared` request in flight, and who waits for it.
+#[derive(Default)]
+struct Flight {
+    result: Option<Result<Arc<Run>, ApiError>>,
+    wakers: Vec<std::task::Waker>,
+}
+
+thread_local! {
+    static FLIGHTS: RefCell<HashMap<String, Rc<RefCell<Flight>>>> = RefCell::new(HashMap::new());
+}
+
+/// Waits for another caller's request.
+struct Wait(Rc<RefCell<Flight>>);
+
+impl std::future::Future for Wait {
+    type Output = Result<Arc<Run>, ApiError>;
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let mut f = self.0.borrow_mut();
+        match &f.result {
+            Some(r) => std::task::Poll::Ready(r.clone()),
+            None => {
+                f.wakers.push(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+        }
+    }
+}
+
+/// The caller that makes the request: hands the answer to the waiting
+/// ones, also when it is dropped first (its page left): they get an error
+/// and may ask again.
+struct Leader {
+    url: String,
+    flight: Rc<RefCell<Flight>>,
+    done: bool,
+}
+
+impl Leader {
+    fn finish(&mut self, result: Result<Arc<Run>, ApiError>) {
+        self.done = true;
+        FLIGHTS.with(|f| f.borrow_mut().remove(&self.url));
+        let wakers = {
+            let mut f = self.flight.borrow_mut();
+            f.result = Some(result);
+            std::mem::take(&mut f.wakers)
+        };
+        for w in wakers {
+            w.wake();
+        }
+    }
+}
+
+impl Drop for Leader {
+    fn drop(&mut self) {
+        if !self.done {
+            let url = self.url.clone();
+            self.finish(Err(ApiError::Network {
+                url,
+                message: "the request was abandoned".into(),
+            }));
+        }
+    }
+}
+
 impl Api {
     pub fn new(base: String, dbt: Option<String>, timeout: Duration) -> Api {
         Api {
@@ -383,11 +450,26 @@ impl Api {
         if let Some(r) = self.runs.lock().ok().and_then(|m| m.get(&url).cloned()) {
             return Ok(r);
         }
-        let r = Arc::new(self.run(env, run_id).await?);
-        if let Ok(mut m) = self.runs.lock() {
-            m.insert(url, r.clone());
+        // Asked twice at once (model details and the history, say): one
+        // request, both get its answer.
+        if let Some(f) = FLIGHTS.with(|f| f.borrow().get(&url).cloned()) {
+            return Wait(f).await;
         }
-        Ok(r)
+        let flight = Rc::new(RefCell::new(Flight::default()));
+        FLIGHTS.with(|f| f.borrow_mut().insert(url.clone(), flight.clone()));
+        let mut leader = Leader {
+            url: url.clone(),
+            flight,
+            done: false,
+        };
+        let result = self.run(env, run_id).await.map(Arc::new);
+        if let Ok(r) = &result {
+            if let Ok(mut m) = self.runs.lock() {
+                m.insert(url, r.clone());
+            }
+        }
+        leader.finish(result.clone());
+        result
     }
 
     pub async fn run(&self, env: &str, run_id: &str) -> Result<Run, ApiError> {

@@ -342,7 +342,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
         }}
         {move || log_id.get().map(|id| view! { <RunLog log_id=id /> })}
         <div class="tabs" role="tablist">
-            {[RunTab::Executions, RunTab::Audits, RunTab::Explore]
+            {RunTab::ALL
                 .into_iter()
                 .enumerate()
                 .map(|(i, t)| {

@@ -13,6 +13,11 @@ test('one bar per execution with times; the critical path marked, listed in orde
   const run = readApi(`environments/prod/runs/${RUN}.json`);
   const timed = run.executions.filter((e) => e.start && e.end);
   const page = await h.page();
+  // The tab is reached from the run page's tab bar.
+  await page.goto(`${h.base}${url()}`);
+  await page.click('button.tab[data-tab=timeline]');
+  await page.waitForFunction(() => location.search.includes('tab=timeline'));
+  await page.waitForSelector('[data-testid=timeline-svg] rect.tl-bar');
   // By concurrency, every row fits in the chart's box (by layer, rows
   // below the box are drawn when scrolled to).
   await page.goto(`${h.base}${url('?tab=timeline&rows=slot')}`);
