@@ -333,13 +333,6 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
             {move || view! { <ChangesCard changes=changes.get() /> }}
         </section>
         {move || view! { <HealthStrip health=health.get() /> }}
-        {move || {
-            history
-                .0
-                .get()
-                .and_then(|h| crate::core::history::summary(&h))
-                .map(|s| view! { <div class="health-trend" data-testid="health-trend">{format!("Against earlier runs: {s}")}</div> })
-        }}
         {move || log_id.get().map(|id| view! { <RunLog log_id=id /> })}
         <div class="tabs" role="tablist">
             {RunTab::ALL
@@ -471,6 +464,15 @@ fn ChangesCard(changes: Vec<PlanChange>) -> impl IntoView {
 #[component]
 fn HealthStrip(health: RunHealth) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
+    let history = expect_context::<super::context::RunHistory>();
+    // On the title's line, so the page does not move when it arrives.
+    let trend = move || {
+        history
+            .0
+            .get()
+            .and_then(|h| crate::core::history::summary(&h))
+            .map(|s| view! { <span class="health__trend" data-testid="health-trend">{format!(" · Against earlier runs: {s}")}</span> })
+    };
     if health.is_clean() {
         return ().into_any();
     }
@@ -493,7 +495,7 @@ fn HealthStrip(health: RunHealth) -> impl IntoView {
     let severe = !health.failed.is_empty() || health.failed_blocking_audits > 0;
     view! {
         <section class=if severe { "health health--failed" } else { "health health--warn" } data-testid="health">
-            <div class="health__title">{parts.join(" · ")}</div>
+            <div class="health__title">{parts.join(" · ")} {trend}</div>
             <ul class="health__list">
                 {health
                     .failed

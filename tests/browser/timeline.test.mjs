@@ -86,7 +86,7 @@ test('"New failures" keeps exactly the models that failed here and succeeded the
   await page.waitForFunction(() => location.search.includes('usual=new'));
   const rows = await page.$$eval('[data-testid=executions-table] tbody tr[data-model]', (r) => r.map((x) => x.dataset.model).sort());
   assert.deepEqual(rows, expected);
-  assert.match(await page.textContent('[data-testid=health-trend]'), new RegExp(`Against earlier runs: ${expected.length} new failure`));
+  assert.match(await page.textContent('[data-testid=health-trend]'), new RegExp(`· Against earlier runs: ${expected.length} new failure`));
   // The drawer shows the model's recent durations, this run marked.
   await page.goto(`${h.base}${url(`?exec=${expected[0]}`)}`);
   await page.waitForSelector('[data-testid=sparkline] circle.spark__dot--current');
