@@ -226,8 +226,12 @@ pub fn TimelineTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
                 .map(|i| (i, format!("Slot {}", i + 1), 1))
                 .collect(),
         };
+        // Only the rows in the box (a run may have a thousand slots).
+        let top = (scroll_top.get() / ROW_H).floor().max(0.0) as usize;
+        let bottom = top + (MAX_ROWS_PX / ROW_H).ceil() as usize + 2;
         groups
             .into_iter()
+            .filter(|(first, _, span)| first + span > top && *first < bottom)
             .map(|(first, label, span)| {
                 let y_end = (first + span) as f64 * ROW_H;
                 view! {
