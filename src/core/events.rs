@@ -477,18 +477,11 @@ fn same_time(text: &Option<String>, t: Option<Time>) -> bool {
 /// length) and a hash of the exact parts, so that two executions never
 /// share a log (`a b` and `a_b`, two intervals with the same start).
 fn log_id(run_id: &str, parts: &[&str]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain([0u8]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
     let readable: String = store::safe_name(&parts.join("-"))
         .chars()
         .take(100)
         .collect();
-    format!("{run_id}-{readable}-{h:016x}")
+    format!("{run_id}-{readable}-{}", super::dbt::fnv1a(parts))
 }
 
 fn slot_parts(s: &Slot) -> [String; 3] {

@@ -608,7 +608,7 @@ pub fn submission(d: &DbtRun, environment: &str, kind: &str) -> Submission {
 
 /// 64-bit FNV-1a: a stable hash with no dependency (fingerprints only need
 /// to differ when their input does, not to resist an adversary).
-fn fnv1a(parts: &[&str]) -> String {
+pub(crate) fn fnv1a(parts: &[&str]) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
         for b in p.bytes().chain([0u8]) {
