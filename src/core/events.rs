@@ -369,18 +369,24 @@ const MAX_DURATION_MS: i64 = 366 * 24 * 3_600_000;
 /// The error given to an execution still running when its run ended.
 pub const ENDED_WITHOUT_END: &str = "the run ended before this execution reported an end";
 
-/// Where the store keeps run `id`: its environment, its document, and the
-/// environment's kind, looking through the environments the store lists.
-fn locate(
-    store: &dyn StoreRead,
-    id: &str,
-) -> Result<Option<(StoredRunDoc, Option<String>)>, String> {
+/// The environments the store lists (none for a new store).
+fn environments(store: &dyn StoreRead) -> Result<Vec<EnvironmentDto>, String> {
     let Some(text) = store.read(store::ENVIRONMENTS)? else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     let envs: EnvironmentsDoc = serde_json::from_str(&text)
         .map_err(|e| format!("store: {} is not readable ({e})", store::ENVIRONMENTS))?;
-    for e in &envs.environments {
+    Ok(envs.environments)
+}
+
+/// Where the store keeps run `id`: its document and its environment's
+/// kind, looking through the environments the store lists.
+fn locate(
+    store: &dyn StoreRead,
+    envs: &[EnvironmentDto],
+    id: &str,
+) -> Result<Option<(StoredRunDoc, Option<String>)>, String> {
+    for e in envs {
         if !store::is_safe_name(&e.name) {
             continue;
         }
@@ -394,27 +400,13 @@ fn locate(
     Ok(None)
 }
 
-/// The kind `environments.json` gives `env`, if it lists it.
-fn environment_kind(store: &dyn StoreRead, env: &str) -> Result<Option<String>, String> {
-    let Some(text) = store.read(store::ENVIRONMENTS)? else {
-        return Ok(None);
-    };
-    let envs: EnvironmentsDoc = serde_json::from_str(&text)
-        .map_err(|e| format!("store: {} is not readable ({e})", store::ENVIRONMENTS))?;
-    Ok(envs
-        .environments
-        .into_iter()
-        .find(|e| e.name == env)
-        .map(|e| e.kind)
-        .filter(|k| !k.is_empty()))
-}
-
 /// The files to write to fold `unit` into the store.
 pub fn writes(store: &dyn StoreRead, unit: &Unit) -> Result<Vec<FileWrite>, String> {
     match unit {
         Unit::Plan(p) => store::record_plan(store, (**p).clone()),
         Unit::Run { run_id, events } => {
-            let found = locate(store, run_id)?;
+            let envs = environments(store)?;
+            let found = locate(store, &envs, run_id)?;
             if let Some((doc, _)) = &found {
                 for (_, e) in events {
                     if let RunEvent::Started { environment, .. } = e {
@@ -440,8 +432,11 @@ pub fn writes(store: &dyn StoreRead, unit: &Unit) -> Result<Vec<FileWrite>, Stri
                 )
             });
             if found.is_none() && !named_kind {
-                if let Some(k) = environment_kind(store, &sub.run.run.environment)? {
-                    sub.environment_kind = k;
+                if let Some(e) = envs
+                    .iter()
+                    .find(|e| e.name == sub.run.run.environment && !e.kind.is_empty())
+                {
+                    sub.environment_kind = e.kind.clone();
                 }
             }
             store::plan(store, sub)
