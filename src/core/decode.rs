@@ -115,6 +115,11 @@ fn parse_json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, DecodeEr
             format!("invalid JSON ({e})")
         }
     };
+    // The quick read first; path tracking (slow on big documents) only to
+    // say where a document that failed is wrong.
+    if let Ok(value) = serde_json::from_str::<T>(text) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let message = if e.inner().is_syntax() || e.inner().is_eof() {
@@ -171,9 +176,21 @@ fn duration_of(start: Option<Time>, end: Option<Time>, ms: Option<i64>) -> Optio
 
 /// A row as JSON, read into its DTO here so that one malformed row (a
 /// `null` status, a negative count) is a warning, not a broken document.
-fn dto<T: DeserializeOwned>(v: serde_json::Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(v).map_err(located)
+/// Rows stay raw JSON text until here (no `serde_json::Value` tree is
+/// built): the row is read straight into its DTO, and only a row that fails
+/// is read again to say where (path tracking costs on every row).
+fn dto<T: DeserializeOwned>(v: Row) -> Result<T, String> {
+    serde_json::from_str(v.get()).map_err(|_| {
+        let mut de = serde_json::Deserializer::from_str(v.get());
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(e) => located(e),
+            Ok(_) => "unreadable row".to_string(),
+        }
+    })
 }
+
+/// One row of a document's list, as its JSON text.
+type Row = Box<serde_json::value::RawValue>;
 
 // `null` is absent here too (`or_default`, `Option`); times say so in errors.
 #[derive(serde::Deserialize)]
@@ -194,13 +211,13 @@ struct RawRunDoc {
     #[serde(default)]
     next_run_id: Option<String>,
     #[serde(default, deserialize_with = "de::or_default")]
-    changes_since_previous: Vec<serde_json::Value>,
+    changes_since_previous: Vec<Row>,
     #[serde(default, deserialize_with = "de::or_default")]
-    executions: Vec<serde_json::Value>,
+    executions: Vec<Row>,
     #[serde(default, deserialize_with = "de::or_default")]
-    audits: Vec<serde_json::Value>,
+    audits: Vec<Row>,
     #[serde(default, deserialize_with = "de::or_default")]
-    models: Vec<serde_json::Value>,
+    models: Vec<Row>,
     #[serde(default)]
     log_id: Option<String>,
 }
@@ -210,11 +227,11 @@ struct RawList {
     #[serde(default, deserialize_with = "de::or_default")]
     environment: String,
     #[serde(default, deserialize_with = "de::or_default")]
-    environments: Vec<serde_json::Value>,
+    environments: Vec<Row>,
     #[serde(default, deserialize_with = "de::or_default")]
-    activity: Vec<serde_json::Value>,
+    activity: Vec<Row>,
     #[serde(default, deserialize_with = "de::or_default")]
-    months: Vec<serde_json::Value>,
+    months: Vec<Row>,
 }
 
 pub fn activity_from_dto(d: &ActivityDto) -> Result<Activity, String> {
@@ -404,8 +421,8 @@ fn row_warning(label: &str, i: usize, reason: &str) -> String {
 /// Converts each row, keeping the good ones and describing the bad ones.
 fn rows<T>(
     label: &str,
-    items: Vec<serde_json::Value>,
-    convert: impl Fn(serde_json::Value) -> Result<T, String>,
+    items: Vec<Row>,
+    convert: impl Fn(Row) -> Result<T, String>,
     warnings: &mut Vec<String>,
 ) -> Vec<T> {
     let mut out = Vec::with_capacity(items.len());
