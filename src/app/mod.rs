@@ -8,6 +8,7 @@ mod drawer;
 mod environment;
 mod executions;
 mod explore;
+mod layout_worker;
 mod live;
 mod log;
 mod run;

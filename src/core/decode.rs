@@ -179,7 +179,7 @@ fn duration_of(start: Option<Time>, end: Option<Time>, ms: Option<i64>) -> Optio
 /// Rows stay raw JSON text until here (no `serde_json::Value` tree is
 /// built): the row is read straight into its DTO, and only a row that fails
 /// is read again to say where (path tracking costs on every row).
-fn dto<T: DeserializeOwned>(v: Row) -> Result<T, String> {
+fn dto<T: DeserializeOwned>(v: &serde_json::value::RawValue) -> Result<T, String> {
     serde_json::from_str(v.get()).map_err(|_| {
         let mut de = serde_json::Deserializer::from_str(v.get());
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
@@ -263,7 +263,7 @@ pub fn decode_environments(text: &str) -> Result<Vec<Environment>, DecodeError> 
     for e in doc
         .environments
         .into_iter()
-        .filter_map(|v| dto::<EnvironmentDto>(v).ok())
+        .filter_map(|v| dto::<EnvironmentDto>(&v).ok())
     {
         if e.name.trim().is_empty() {
             continue;
@@ -293,14 +293,14 @@ pub fn decode_activity(text: &str) -> Result<EnvironmentActivity, DecodeError> {
     let activity = rows(
         "activity",
         doc.activity,
-        |v| activity_from_dto(&dto(v)?),
+        |v| activity_from_dto(&dto(&v)?),
         &mut warnings,
     );
     let months = rows(
         "months",
         doc.months,
         |v| {
-            let m: ActivityMonthDto = dto(v)?;
+            let m: ActivityMonthDto = dto(&v)?;
             let ok = m.month.len() == 7
                 && chrono::NaiveDate::parse_from_str(&format!("{}-01", m.month), "%Y-%m-%d")
                     .is_ok();
@@ -459,25 +459,25 @@ fn run_from_doc(doc: RawRunDoc) -> Result<Run, DecodeError> {
     let changes = rows(
         "changes_since_previous",
         doc.changes_since_previous,
-        |v| plan_from_dto(dto(v)?),
+        |v| plan_from_dto(dto(&v)?),
         &mut warnings,
     );
     let executions = rows(
         "executions",
         doc.executions,
-        |v| execution_from_dto(dto(v)?),
+        |v| execution_from_dto(dto(&v)?),
         &mut warnings,
     );
     let audits = rows(
         "audits",
         doc.audits,
-        |v| audit_from_dto(dto(v)?),
+        |v| audit_from_dto(dto(&v)?),
         &mut warnings,
     );
     let models = rows(
         "models",
         doc.models,
-        |v| model_from_dto(dto(v)?),
+        |v| model_from_dto(dto(&v)?),
         &mut warnings,
     );
     Ok(Run {

@@ -6,32 +6,36 @@
 
 use super::camera::{fit_zoom, Camera, Viewport, TEXT_ZOOM};
 use super::changes::ChangeSummary;
-use super::graph::{self, Layout, Options, Size};
+use super::graph::{Layout, Size};
+use super::layout_job::Request;
 use super::lineage::{kind_short, node_size, Lineage};
 use super::model::{Execution, Model, Run, Status};
 use super::route::Hood;
+use std::sync::Arc;
 
-/// The graph on the canvas: all of the lineage, or a part of it laid out on
-/// its own.
+/// A part of the lineage to lay out: its nodes and the layout request.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Shown {
-    /// Lineage index of each node of `layout`.
+pub struct Part {
+    /// Lineage index of each node of the request.
     pub nodes: Vec<usize>,
-    pub layout: Layout,
+    pub request: Request,
 }
 
-impl Shown {
+impl Part {
     /// Every node of the lineage.
-    pub fn everything(lineage: &Lineage) -> Shown {
-        Shown {
+    pub fn everything(lineage: &Lineage) -> Part {
+        Part {
             nodes: (0..lineage.len()).collect(),
-            layout: lineage.layout(&Options::default()),
+            request: Request::new(
+                lineage.names.iter().map(|n| node_size(n)).collect(),
+                lineage.edges.clone(),
+            ),
         }
     }
 
-    /// The neighbourhood `hood` of the selected node `sel`, laid out anew
-    /// (so it is compact); `None` for `Hood::Everything`.
-    pub fn neighbourhood(lineage: &Lineage, sel: usize, hood: Hood) -> Option<Shown> {
+    /// The neighbourhood `hood` of the selected node `sel`, to be laid out
+    /// anew (so it is compact); `None` for `Hood::Everything`.
+    pub fn neighbourhood(lineage: &Lineage, sel: usize, hood: Hood) -> Option<Part> {
         if hood == Hood::Everything || sel >= lineage.len() {
             return None;
         }
@@ -51,10 +55,49 @@ impl Shown {
             .filter(|(a, b)| mask[*a] && mask[*b])
             .map(|&(a, b)| (local[a], local[b]))
             .collect();
-        Some(Shown {
-            layout: graph::layout(&sizes, &edges, &Options::default()),
+        Some(Part {
             nodes,
+            request: Request::new(sizes, edges),
         })
+    }
+
+    /// The part with its layout.
+    pub fn shown(&self, layout: Arc<Layout>) -> Shown {
+        Shown {
+            nodes: self.nodes.clone(),
+            layout,
+        }
+    }
+}
+
+/// The graph on the canvas: all of the lineage, or a part of it laid out on
+/// its own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shown {
+    /// Lineage index of each node of `layout`.
+    pub nodes: Vec<usize>,
+    pub layout: Arc<Layout>,
+}
+
+impl Shown {
+    /// Every node of the lineage, laid out here.
+    pub fn everything(lineage: &Lineage) -> Shown {
+        let part = Part::everything(lineage);
+        part.shown(Arc::new(part.request.run()))
+    }
+
+    /// The neighbourhood `hood` of `sel`, laid out here.
+    pub fn neighbourhood(lineage: &Lineage, sel: usize, hood: Hood) -> Option<Shown> {
+        let part = Part::neighbourhood(lineage, sel, hood)?;
+        Some(part.shown(Arc::new(part.request.run())))
+    }
+
+    /// Nothing yet (a layout on its way).
+    pub fn nothing() -> Shown {
+        Shown {
+            nodes: Vec::new(),
+            layout: Arc::new(Layout::default()),
+        }
     }
 
     /// The position in `layout` of lineage node `v`, if shown.
@@ -364,7 +407,10 @@ mod tests {
         assert_eq!(Shown::neighbourhood(&l, 99, Hood::OneHop), None);
         let every = Shown::everything(&l);
         assert_eq!(every.nodes, (0..l.len()).collect::<Vec<_>>());
-        assert_eq!(every.layout, l.layout(&Options::default()));
+        assert_eq!(
+            *every.layout,
+            l.layout(&crate::core::graph::Options::default())
+        );
     }
 
     #[test]
@@ -480,7 +526,7 @@ mod tests {
         // An empty graph: fit (no target, no panic).
         let empty = Shown {
             nodes: vec![],
-            layout: Layout::default(),
+            layout: Arc::new(Layout::default()),
         };
         assert_eq!(
             empty.focus(Some(0), &[], small, far),

@@ -3,7 +3,7 @@
 //
 //   node tests/browser/bench-longtask.mjs [--models 10000] [--executions 20000] [--log-lines 200000]
 //
-// Needs a release build in dist/. One generated store holds a run of
+// `--only <text>` keeps the pages whose name contains it. Needs a release build in dist/. One generated store holds a run of
 // --executions executions over --models models (the lineage) and one
 // execution whose log has --log-lines lines. Each page is opened fresh with a
 // `longtask` PerformanceObserver installed before the app starts; the figures
@@ -18,6 +18,7 @@ const arg = (f, d) => { const i = args.indexOf(f); return i >= 0 ? Number(args[i
 const models = arg('--models', 10000);
 const executions = arg('--executions', 20000);
 const logLines = arg('--log-lines', 200000);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
 const out = path.join(ROOT, 'target', 'bench-longtask-api');
 
 execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'runlens-gen', '--', '--out', out,
@@ -40,7 +41,7 @@ const pages = [
 const h = await launch({ mounts: { '/bench-api': out } });
 const rows = [];
 try {
-  for (const [name, url, ready] of pages) {
+  for (const [name, url, ready] of pages.filter(([n]) => n.toLowerCase().includes(only.toLowerCase()))) {
     const page = await h.page({ viewport: { width: 1440, height: 1000 }, fixedClock: false });
     await page.addInitScript(() => {
       window.__longTasks = [];

@@ -20,6 +20,7 @@ pub(super) fn GraphCanvas(
     lineage: Arc<Lineage>,
     status: Memo<Arc<Vec<Option<Status>>>>,
     active: Memo<Shared<Shown>>,
+    laying_out: RwSignal<Option<usize>>,
     selected: Memo<Option<usize>>,
     marks: Memo<Shared<Vec<Highlight>>>,
     kinds: Arc<Vec<String>>,
@@ -216,9 +217,16 @@ pub(super) fn GraphCanvas(
                         }}
                     </g>
                 </svg>
-                {move || {
-                    let a = active.get();
-                    a.0.nodes.is_empty().then(|| view! { <div class="empty graph__empty">"This run touched no models."</div> })
+                {move || match laying_out.get() {
+                    Some(n) => Some(view! {
+                        <div class="empty graph__empty graph__laying-out" role="status" data-testid="laying-out">
+                            <span class="spinner" aria-hidden="true"></span>
+                            {format!("Laying out {n} models\u{2026}")}
+                        </div>
+                    }.into_any()),
+                    None => active.get().0.nodes.is_empty().then(|| view! {
+                        <div class="empty graph__empty">"This run touched no models."</div>
+                    }.into_any()),
                 }}
             </div>
         </div>

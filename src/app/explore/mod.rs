@@ -12,10 +12,11 @@ mod detail_views;
 mod details;
 mod list;
 
+use super::layout_worker;
 use super::shared::Shared;
 use super::url_state::ViewCtl;
 use crate::core::changes::summarize;
-use crate::core::explore::{highlights, node_kinds, Highlight, Shown};
+use crate::core::explore::{highlights, node_kinds, Highlight, Part, Shown};
 use crate::core::lineage::{node_status, Lineage};
 use crate::core::model::Run;
 use canvas::GraphCanvas;
@@ -23,19 +24,6 @@ use details::ModelDetails;
 use leptos::prelude::*;
 use list::ModelList;
 use std::sync::Arc;
-
-/// Counts layouts in `window.__runlensLayouts`: a browser test checks that
-/// a new version of a run in progress (statuses only) lays nothing out again.
-fn count_layout() {
-    if let Some(w) = web_sys::window() {
-        let key = wasm_bindgen::JsValue::from_str("__runlensLayouts");
-        let n = js_sys::Reflect::get(&w, &key)
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0);
-        let _ = js_sys::Reflect::set(&w, &key, &(n + 1.0).into());
-    }
-}
 
 #[component]
 pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl IntoView {
@@ -46,8 +34,6 @@ pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl Into
         let l = lineage.clone();
         Memo::new(move |_| Arc::new(node_status(&l, &run.read().executions)))
     };
-    count_layout();
-    let full = Shared(Arc::new(Shown::everything(&lineage)));
     let selected = {
         let l = lineage.clone();
         Memo::new(move |_| ctl.view.read().model.as_ref().and_then(|m| l.index_of(m)))
@@ -64,21 +50,40 @@ pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl Into
     };
     let hood = Memo::new(move |_| ctl.view.read().hood);
     // The whole graph, or the selection's neighbourhood laid out anew.
-    let active = {
+    let part = {
         let l = lineage.clone();
         Memo::new(move |_| {
-            match selected
-                .get()
-                .and_then(|sel| Shown::neighbourhood(&l, sel, hood.get()))
-            {
-                Some(part) => {
-                    count_layout();
-                    Shared(Arc::new(part))
-                }
-                None => full.clone(),
-            }
+            Shared(Arc::new(
+                selected
+                    .get()
+                    .and_then(|sel| Part::neighbourhood(&l, sel, hood.get()))
+                    .unwrap_or_else(|| Part::everything(&l)),
+            ))
         })
     };
+    // What the canvas draws: the part once laid out. A big graph is laid
+    // out by the worker; meanwhile the last graph stays (or a placeholder
+    // says what is coming).
+    let shown = RwSignal::new(Shared(Arc::new(Shown::nothing())));
+    let laying_out = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        let p = part.get();
+        if let Some(layout) = layout_worker::at_once(&p.0.request) {
+            laying_out.set(None);
+            shown.set(Shared(Arc::new(p.0.shown(layout))));
+            return;
+        }
+        laying_out.set(Some(p.0.nodes.len()));
+        leptos::task::spawn_local(async move {
+            let layout = layout_worker::layout(p.0.request.clone()).await;
+            // A newer part asked for meanwhile wins.
+            if part.try_get_untracked().is_some_and(|now| now == p) {
+                laying_out.set(None);
+                shown.set(Shared(Arc::new(p.0.shown(layout))));
+            }
+        });
+    });
+    let active = Memo::new(move |_| shown.get());
     let marks: Memo<Shared<Vec<Highlight>>> = {
         let l = lineage.clone();
         Memo::new(move |_| Shared(Arc::new(highlights(&l, selected.get()))))
@@ -107,7 +112,7 @@ pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl Into
                     <div class="warning" role="note">{format!("This run has no model named \u{201c}{m}\u{201d}.")}</div>
                 })}
                 {cycle_note}
-                <GraphCanvas lineage=l2 status=status active=active selected=selected marks=marks kinds=kinds />
+                <GraphCanvas lineage=l2 status=status active=active laying_out=laying_out selected=selected marks=marks kinds=kinds />
                 {move || {
                     selected
                         .get()

@@ -609,14 +609,18 @@ pub fn submission(d: &DbtRun, environment: &str, kind: &str) -> Submission {
 /// 64-bit FNV-1a: a stable hash with no dependency (fingerprints only need
 /// to differ when their input does, not to resist an adversary).
 pub(crate) fn fnv1a(parts: &[&str]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain([0u8]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    let h = fnv1a_bytes(parts.iter().flat_map(|p| p.bytes().chain([0u8])));
     format!("{h:016x}")
+}
+
+/// 64-bit FNV-1a of a byte sequence.
+pub(crate) fn fnv1a_bytes(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// What a node builds: dbt's checksum of its file, its materialization and,
