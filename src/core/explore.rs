@@ -4,7 +4,7 @@
 //! where the camera goes, the text of a node, the model list's matches and
 //! the details' chips. The shell in `app::explore` only draws these.
 
-use super::camera::{fit_zoom, Camera, Viewport, TEXT_ZOOM};
+use super::camera::{fit_zoom, Camera, Viewport, FIT_PADDING, TEXT_ZOOM};
 use super::changes::ChangeSummary;
 use super::graph::{Layout, Size};
 use super::layout_job::Request;
@@ -106,9 +106,12 @@ impl Shown {
     }
 
     /// Where the camera goes on mount, on a new selection and on a new graph:
-    /// the selected model centred (at a readable zoom); without a selection
-    /// the whole graph fitted, unless that is too small to read: then the
-    /// first failed model, or else the leftmost one, centred.
+    /// - the selected model centred (at a readable zoom);
+    /// - else, with failures, the failed models and their downstream framed
+    ///   when that is readable, or else the first failed model centred;
+    /// - else the whole graph fitted when that is readable, or else the
+    ///   sources' end of it (the left edge) at a readable zoom, with the
+    ///   leftmost model at mid-height (the mini-map shows the rest).
     pub fn focus(
         &self,
         selected: Option<usize>,
@@ -117,21 +120,132 @@ impl Shown {
         current: Camera,
     ) -> Camera {
         let l = &self.layout;
-        let target = selected.and_then(|s| self.position(s)).or_else(|| {
-            if fit_zoom(l.width, l.height, view) >= TEXT_ZOOM + 0.1 || self.nodes.is_empty() {
-                return None;
-            }
-            self.nodes
-                .iter()
-                .position(|&v| status.get(v).is_some_and(|s| *s == Some(Status::Failed)))
-                .or_else(|| {
-                    (0..self.nodes.len()).min_by(|&x, &y| l.nodes[x].x.total_cmp(&l.nodes[y].x))
-                })
-        });
-        match target.and_then(|p| l.nodes.get(p)) {
-            Some(b) => current.centred_on(b.center(), view),
-            None => Camera::fit(l.width, l.height, view),
+        if let Some(b) = selected
+            .and_then(|s| self.position(s))
+            .and_then(|p| l.nodes.get(p))
+        {
+            return current.centred_on(b.center(), view);
         }
+        let failed: Vec<usize> = (0..self.nodes.len().min(l.nodes.len()))
+            .filter(|&p| {
+                status
+                    .get(self.nodes[p])
+                    .is_some_and(|s| *s == Some(Status::Failed))
+            })
+            .collect();
+        if let Some(&first) = failed.first() {
+            // The failed models and everything downstream of them.
+            let mut down = vec![Vec::new(); l.nodes.len()];
+            for e in &l.edges {
+                if e.from < down.len() && e.to < down.len() {
+                    down[e.from].push(e.to);
+                }
+            }
+            let mut seen = vec![false; l.nodes.len()];
+            let mut stack = failed.clone();
+            while let Some(p) = stack.pop() {
+                if std::mem::replace(&mut seen[p], true) {
+                    continue;
+                }
+                stack.extend(down[p].iter().filter(|&&q| !seen[q]));
+            }
+            let boxes = (0..l.nodes.len()).filter(|&p| seen[p]).map(|p| l.nodes[p]);
+            let (x0, y0, x1, y1) = boxes.fold(
+                (f64::MAX, f64::MAX, f64::MIN, f64::MIN),
+                |(x0, y0, x1, y1), b| {
+                    (
+                        x0.min(b.x),
+                        y0.min(b.y),
+                        x1.max(b.x + b.width),
+                        y1.max(b.y + b.height),
+                    )
+                },
+            );
+            if fit_zoom(x1 - x0, y1 - y0, view) >= TEXT_ZOOM + 0.1 {
+                let c = Camera::fit(x1 - x0, y1 - y0, view);
+                return Camera {
+                    tx: c.tx - x0 * c.k,
+                    ty: c.ty - y0 * c.k,
+                    k: c.k,
+                };
+            }
+            return current.centred_on(l.nodes[first].center(), view);
+        }
+        if fit_zoom(l.width, l.height, view) >= TEXT_ZOOM + 0.1 || l.nodes.is_empty() {
+            return Camera::fit(l.width, l.height, view);
+        }
+        let Some(leftmost) = (0..l.nodes.len())
+            .min_by(|&x, &y| l.nodes[x].x.total_cmp(&l.nodes[y].x).then(x.cmp(&y)))
+            .map(|p| l.nodes[p])
+        else {
+            return current;
+        };
+        let c = current.centred_on(leftmost.center(), view);
+        Camera {
+            tx: FIT_PADDING - leftmost.x * c.k,
+            ..c
+        }
+    }
+}
+
+/// A key press in the graph: along an edge, or to the next box of the
+/// same column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Left arrow: an upstream node.
+    Upstream,
+    /// Right arrow: a downstream node.
+    Downstream,
+    /// Up arrow: the box above in the same column.
+    Above,
+    /// Down arrow: the box below in the same column.
+    Below,
+}
+
+impl Shown {
+    /// The node (layout position) a key press moves to from `from`: of
+    /// the candidates, the one nearest vertically (then leftmost / first).
+    pub fn step(&self, from: usize, step: Step) -> Option<usize> {
+        let l = &self.layout;
+        let here = l.nodes.get(from)?;
+        let y = here.center().y;
+        let candidates: Vec<usize> = match step {
+            Step::Downstream => l
+                .edges
+                .iter()
+                .filter(|e| e.from == from)
+                .map(|e| e.to)
+                .collect(),
+            Step::Upstream => l
+                .edges
+                .iter()
+                .filter(|e| e.to == from)
+                .map(|e| e.from)
+                .collect(),
+            Step::Above | Step::Below => (0..l.nodes.len())
+                .filter(|&p| {
+                    let b = &l.nodes[p];
+                    p != from
+                        && b.layer == here.layer
+                        && b.component == here.component
+                        && if step == Step::Above {
+                            b.y < here.y
+                        } else {
+                            b.y > here.y
+                        }
+                })
+                .collect(),
+        };
+        candidates
+            .into_iter()
+            .filter(|&p| p != from && p < l.nodes.len())
+            .min_by(|&a, &b| {
+                let (da, db) = (
+                    (l.nodes[a].center().y - y).abs(),
+                    (l.nodes[b].center().y - y).abs(),
+                );
+                da.total_cmp(&db).then(a.cmp(&b))
+            })
     }
 }
 
@@ -480,11 +594,54 @@ mod tests {
                 k: 1.0
             }
         );
-        // No selection and the graph readable when fitted: fit.
+        // No selection, a failure: int.ab failed; it and its downstream
+        // (mart.x, mart.y, rpt.z) framed.
+        let framed: Vec<_> = ["int.ab", "mart.x", "mart.y", "rpt.z"]
+            .iter()
+            .map(|n| all.layout.nodes[all.position(l.index_of(n).unwrap()).unwrap()])
+            .collect();
+        let x0 = framed.iter().map(|b| b.x).fold(f64::MAX, f64::min);
+        let y0 = framed.iter().map(|b| b.y).fold(f64::MAX, f64::min);
+        let x1 = framed
+            .iter()
+            .map(|b| b.x + b.width)
+            .fold(f64::MIN, f64::max);
+        let y1 = framed
+            .iter()
+            .map(|b| b.y + b.height)
+            .fold(f64::MIN, f64::max);
+        let f = Camera::fit(x1 - x0, y1 - y0, big);
         assert_eq!(
             all.focus(None, &status, big, start),
+            Camera {
+                tx: f.tx - x0 * f.k,
+                ty: f.ty - y0 * f.k,
+                k: f.k
+            }
+        );
+        // No failure and the graph readable when fitted: fit.
+        let none = vec![None; status.len()];
+        assert_eq!(
+            all.focus(None, &none, big, start),
             Camera::fit(all.layout.width, all.layout.height, big)
         );
+        // No failure, too small to read when fitted: the left edge at a
+        // readable zoom, the leftmost model at mid-height.
+        let tiny = Viewport {
+            width: 200.0,
+            height: 100.0,
+        };
+        let first = all
+            .layout
+            .nodes
+            .iter()
+            .min_by(|a, b| a.x.total_cmp(&b.x))
+            .copied()
+            .unwrap();
+        let sources = all.focus(None, &none, tiny, start);
+        assert_eq!(sources.k, 1.0);
+        assert_eq!(sources.tx, FIT_PADDING - first.x);
+        assert_eq!(sources.ty, 50.0 - first.center().y);
         // Too small to read when fitted: the first failed model, centred at 80 %.
         let small = Viewport {
             width: 300.0,
@@ -503,7 +660,8 @@ mod tests {
                 k: 0.8
             }
         );
-        // Without failures: the leftmost box (the first of them).
+        // Without failures: the left edge at FIT_PADDING, the leftmost box
+        // (the first of them) at mid-height.
         let left = (0..l.len())
             .min_by(|&a, &b| all.layout.nodes[a].x.total_cmp(&all.layout.nodes[b].x))
             .unwrap();
@@ -512,7 +670,7 @@ mod tests {
         assert_eq!(
             all.focus(None, &vec![None; l.len()], small, far),
             Camera {
-                tx: 150.0 - lc.x * 0.8,
+                tx: FIT_PADDING - all.layout.nodes[left].x * 0.8,
                 ty: 100.0 - lc.y * 0.8,
                 k: 0.8
             }
@@ -626,5 +784,91 @@ mod tests {
             ]
         );
         assert_eq!(pairs(None), ["type: external (not in this run)"]);
+    }
+
+    #[test]
+    fn arrow_keys_walk_along_edges_and_columns() {
+        let l = Lineage::from_run(&run());
+        let s = Shown::everything(&l);
+        let pos = |name: &str| s.position(l.index_of(name).unwrap()).unwrap();
+        let name = |p: Option<usize>| p.map(|p| l.names[s.nodes[p]].clone());
+        let int = pos("int.ab");
+        assert!(matches!(
+            name(s.step(int, Step::Downstream)).as_deref(),
+            Some("mart.x" | "mart.y")
+        ));
+        assert!(matches!(
+            name(s.step(int, Step::Upstream)).as_deref(),
+            Some("stg.a" | "stg.b")
+        ));
+        assert_eq!(
+            name(s.step(pos("rpt.z"), Step::Upstream)).as_deref(),
+            Some("mart.x")
+        );
+        assert_eq!(s.step(pos("rpt.z"), Step::Downstream), None);
+        assert_eq!(s.step(pos("raw.a"), Step::Upstream), None);
+        let (x, y) = (pos("mart.x"), pos("mart.y"));
+        let (top, bottom) = if s.layout.nodes[x].y < s.layout.nodes[y].y {
+            (x, y)
+        } else {
+            (y, x)
+        };
+        assert_eq!(s.step(top, Step::Below), Some(bottom));
+        assert_eq!(s.step(bottom, Step::Above), Some(top));
+        assert_eq!(s.step(top, Step::Above), None);
+        assert_eq!(s.step(99, Step::Below), None);
+    }
+
+    #[test]
+    fn focus_on_a_big_failed_graph_walks_each_edge_once() {
+        // A 20,000-model chain whose first model failed: framing its
+        // downstream visits each edge once (it took seconds when every step
+        // scanned every edge).
+        let n = 20_000;
+        let layout = Layout {
+            nodes: (0..n)
+                .map(|i| crate::core::graph::NodeBox {
+                    x: i as f64 * 200.0,
+                    y: 0.0,
+                    width: 180.0,
+                    height: 44.0,
+                    layer: i,
+                    component: 0,
+                })
+                .collect(),
+            edges: (1..n)
+                .map(|i| crate::core::graph::EdgePath {
+                    from: i - 1,
+                    to: i,
+                    points: vec![],
+                    reversed: false,
+                })
+                .collect(),
+            width: n as f64 * 200.0,
+            height: 44.0,
+            ..Layout::default()
+        };
+        let shown = Shown {
+            nodes: (0..n).collect(),
+            layout: Arc::new(layout),
+        };
+        let mut status = vec![Some(Status::Skipped); n];
+        status[0] = Some(Status::Failed);
+        let view = Viewport {
+            width: 1000.0,
+            height: 600.0,
+        };
+        let started = std::time::Instant::now();
+        let c = shown.focus(None, &status, view, Camera::START);
+        assert!(
+            started.elapsed().as_secs_f64() < 1.0,
+            "{:?}",
+            started.elapsed()
+        );
+        // Too long to frame readably: the failed model centred at a readable zoom.
+        assert_eq!(
+            c,
+            Camera::START.centred_on(shown.layout.nodes[0].center(), view)
+        );
     }
 }

@@ -22,6 +22,7 @@ pub mod history;
 pub mod layout_job;
 pub mod lineage;
 pub mod live;
+pub mod lod;
 pub mod logview;
 pub mod model;
 pub mod overview;

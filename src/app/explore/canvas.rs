@@ -1,19 +1,28 @@
 //! The lineage graph on screen: an SVG whose one `<g>` carries the camera
-//! transform; only nodes and edges in view are in the DOM, and node text is
-//! dropped when zoomed far out. Camera maths and culling are
-//! `core::camera`; marks and node text are `core::explore`.
+//! transform. Close up, only the boxes and edges in view are in the DOM
+//! (keyed, so a pan adds and removes only those that enter or leave); far
+//! out or crowded, the graph is a few paths of marks (`core::lod`), with a
+//! mini-map. Nodes are focusable: arrow keys walk along edges and columns,
+//! Enter opens the model, `f` fits, `+` / `-` zoom. Camera maths and
+//! culling are `core::camera`; marks and node text are `core::explore`.
 
 use crate::app::shared::Shared;
 use crate::app::url_state::ViewCtl;
 use crate::core::camera::{in_view, wheel_factor, Camera, Viewport, ZOOM_IN, ZOOM_OUT};
-use crate::core::explore::{badge_label, badge_width, short_name, EdgeLook, Highlight, Shown};
+use crate::core::explore::{
+    badge_label, badge_width, short_name, EdgeLook, Highlight, Shown, Step,
+};
 use crate::core::graph::curve;
 use crate::core::lineage::Lineage;
+use crate::core::lod::{
+    edge_path, edge_path_of, edges_one_by_one, mark_paths, node_at, to_layout, Detail, Minimap,
+};
 use crate::core::model::Status;
 use crate::core::route::Hood;
 use leptos::html::Div;
 use leptos::prelude::*;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 #[component]
 pub(super) fn GraphCanvas(
@@ -76,17 +85,119 @@ pub(super) fn GraphCanvas(
     // Culling: only nodes and edges whose boxes meet the viewport (plus a margin).
     let visible = Memo::new(move |_| in_view(&active.get().0.layout, camera.get(), size.get()));
     let show_text = Memo::new(move |_| camera.get().shows_text());
+    let detail = Memo::new(move |_| Detail::at(camera.get(), visible.read().nodes.len()));
+    let one_by_one = Memo::new(move |_| edges_one_by_one(visible.read().edges.len()));
     let hood = Memo::new(move |_| ctl.view.read().hood);
     let zoom_label = move || camera.get().zoom_label();
+    // Far out: every node a mark, every edge a line (built once per graph
+    // and statuses, not per frame).
+    let marks_paths = Memo::new(move |_| {
+        let a = active.get();
+        Shared(Arc::new(mark_paths(&a.0.layout, &a.0.nodes, &status.get())))
+    });
+    let edges_path = Memo::new(move |_| Shared(Arc::new(edge_path(&active.get().0.layout))));
+    let minimap = Memo::new(move |_| Minimap::new(&active.get().0.layout));
+    let show_minimap =
+        Memo::new(move |_| Minimap::wanted(&active.get().0.layout, camera.get(), size.get()));
+    // The node (layout position) with keyboard focus.
+    let focused = RwSignal::new(None::<usize>);
+    let focus_node = move |p: usize| {
+        let a = active.get_untracked();
+        let Some(b) = a.0.layout.nodes.get(p).copied() else {
+            return;
+        };
+        // Bring it on screen, readable, then give it focus once drawn.
+        let c = camera.get_untracked();
+        let v = size.get_untracked();
+        let (sx, sy) = (b.x * c.k + c.tx, b.y * c.k + c.ty);
+        let off =
+            sx < 0.0 || sy < 0.0 || sx + b.width * c.k > v.width || sy + b.height * c.k > v.height;
+        if off || Detail::at(c, 0) == Detail::Marks {
+            camera.set(c.centred_on(b.center(), v));
+        }
+        focused.set(Some(p));
+        request_animation_frame(move || {
+            let node = container.get_untracked().and_then(|el| {
+                el.query_selector(&format!("[data-pos=\"{p}\"]"))
+                    .ok()
+                    .flatten()
+            });
+            if let Some(n) = node {
+                let focus = js_sys::Reflect::get(&n, &"focus".into())
+                    .ok()
+                    .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+                if let Some(f) = focus {
+                    let _ = f.call0(&n);
+                }
+            }
+        });
+    };
 
     let select = move |name: Option<String>| ctl.update(|v| v.model = name);
+    let lineage_s = StoredValue::new(lineage.clone());
+    let select_at = move |p: usize| {
+        let a = active.get_untracked();
+        if let Some(&v) = a.0.nodes.get(p) {
+            select(Some(lineage_s.with_value(|l| l.names[v].clone())));
+        }
+    };
     let lin_n = lineage.clone();
+    // Keys on the canvas (focus on it or on a node); never while typing.
+    let on_key = move |e: web_sys::KeyboardEvent| {
+        let step = match e.key().as_str() {
+            "ArrowRight" => Some(Step::Downstream),
+            "ArrowLeft" => Some(Step::Upstream),
+            "ArrowUp" => Some(Step::Above),
+            "ArrowDown" => Some(Step::Below),
+            _ => None,
+        };
+        if e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        let a = active.get_untracked();
+        if let Some(step) = step {
+            e.prevent_default();
+            let from = focused
+                .get_untracked()
+                .or_else(|| selected.get_untracked().and_then(|s| a.0.position(s)));
+            let to = match from {
+                Some(f) => a.0.step(f, step),
+                None => visible.get_untracked().nodes.first().copied(),
+            };
+            if let Some(t) = to {
+                focus_node(t);
+            }
+            return;
+        }
+        match e.key().as_str() {
+            "Enter" | " " => {
+                if let Some(p) = focused.get_untracked() {
+                    e.prevent_default();
+                    select_at(p);
+                }
+            }
+            "f" => {
+                e.prevent_default();
+                fit();
+            }
+            "+" | "=" => {
+                e.prevent_default();
+                zoom_centre(ZOOM_IN);
+            }
+            "-" | "_" => {
+                e.prevent_default();
+                zoom_centre(ZOOM_OUT);
+            }
+            _ => {}
+        }
+    };
+    let node_count = move || active.get().0.nodes.len();
     view! {
         <div class="graph">
             <div class="graph__toolbar">
-                <button class="btn btn--small" on:click=move |_| zoom_centre(ZOOM_IN) title="Zoom in" aria-label="Zoom in">"+"</button>
-                <button class="btn btn--small" on:click=move |_| zoom_centre(ZOOM_OUT) title="Zoom out" aria-label="Zoom out">"−"</button>
-                <button class="btn btn--small" on:click=move |_| fit() data-testid="fit">"Fit to view"</button>
+                <button class="btn btn--small" on:click=move |_| zoom_centre(ZOOM_IN) title="Zoom in (+)" aria-label="Zoom in">"+"</button>
+                <button class="btn btn--small" on:click=move |_| zoom_centre(ZOOM_OUT) title="Zoom out (-)" aria-label="Zoom out">"−"</button>
+                <button class="btn btn--small" on:click=move |_| fit() data-testid="fit" title="Fit to view (f)">"Fit to view"</button>
                 <span class="muted small zoom-label">{zoom_label}</span>
                 <span class="graph__sep"></span>
                 <span class="muted small">"Show"</span>
@@ -116,6 +227,12 @@ pub(super) fn GraphCanvas(
                 class="graph__canvas"
                 node_ref=container
                 data-testid="graph"
+                data-detail=move || if detail.get() == Detail::Marks { "marks" } else { "boxes" }
+                tabindex="0"
+                role="group"
+                aria-roledescription="lineage graph"
+                aria-label=move || format!("Lineage graph, {} models. Arrow keys move between models along the edges, Enter opens one, f fits, + and - zoom. The model list beside it is the same graph as text.", node_count())
+                on:keydown=on_key
                 on:wheel=move |e| {
                     e.prevent_default();
                     zoom_at(e.offset_x() as f64, e.offset_y() as f64, wheel_factor(e.delta_y()));
@@ -135,8 +252,20 @@ pub(super) fn GraphCanvas(
                 }
                 on:pointerup=move |_| drag.set_value(None)
                 on:pointerleave=move |_| drag.set_value(None)
+                on:click=move |e| {
+                    // Marks are not elements: a click finds the node under it.
+                    if detail.get_untracked() == Detail::Marks && !moved.get_value() {
+                        let Some(el) = container.get_untracked() else { return };
+                        let r = el.get_bounding_client_rect();
+                        let c = camera.get_untracked();
+                        let at = to_layout(c, e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+                        if let Some(p) = node_at(&active.get_untracked().0.layout, at, 6.0 / c.k) {
+                            select_at(p);
+                        }
+                    }
+                }
             >
-                <svg class="graph__svg" width="100%" height="100%">
+                <svg class="graph__svg" width="100%" height="100%" aria-hidden=move || (detail.get() == Detail::Marks).to_string()>
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                             <path d="M0,0 L10,5 L0,10 z" class="arrow"></path>
@@ -145,78 +274,185 @@ pub(super) fn GraphCanvas(
                             <path d="M0,0 L10,5 L0,10 z" class="arrow arrow--hi"></path>
                         </marker>
                     </defs>
-                    <g transform=move || camera.get().transform()>
-                        {move || {
-                            let a = active.get();
-                            let m = marks.get();
-                            visible
-                                .read()
-                                .edges
-                                .iter()
-                                .map(|&ei| {
+                    <g transform=move || camera.get().transform() style=move || format!("--px:{:.4}px", 1.0 / camera.get().k)>
+                        {move || (detail.get() == Detail::Marks).then(|| view! {
+                            <path class="marks__edges" d=move || edges_path.get().0.to_string()></path>
+                            {move || marks_paths.get().0.iter().map(|m| view! {
+                                <path
+                                    class=format!("marks marks--{}{}", m.class, if m.outlined { " marks--outlined" } else { "" })
+                                    d=m.d.clone()
+                                ></path>
+                            }).collect_view()}
+                            {move || {
+                                let a = active.get();
+                                selected.get().and_then(|s| a.0.position(s)).map(|p| {
+                                    let b = a.0.layout.nodes[p];
+                                    view! { <rect class="marks__selected" x=b.x y=b.y width=b.width height=b.height></rect> }
+                                })
+                            }}
+                        })}
+                        {move || (detail.get() == Detail::Boxes).then(|| view! {
+                            {move || (!one_by_one.get()).then(|| view! {
+                                <path
+                                    class="marks__edges"
+                                    d=move || edge_path_of(&active.get().0.layout, visible.read().edges.iter().copied())
+                                ></path>
+                            })}
+                            <For
+                                each=move || {
+                                    let a = active.get();
+                                    let g = Arc::as_ptr(&a.0) as usize;
+                                    let all = one_by_one.get();
+                                    let m = marks.get();
+                                    visible
+                                        .read()
+                                        .edges
+                                        .iter()
+                                        .filter(|&&ei| {
+                                            let e = &a.0.layout.edges[ei];
+                                            all || EdgeLook::of(m.0[a.0.nodes[e.from]], m.0[a.0.nodes[e.to]]).hi
+                                        })
+                                        .map(|&ei| (g, ei))
+                                        .collect::<Vec<_>>()
+                                }
+                                key=|k| *k
+                                children=move |(_, ei)| {
+                                    let a = active.get_untracked();
                                     let e = &a.0.layout.edges[ei];
-                                    let look = EdgeLook::of(m.0[a.0.nodes[e.from]], m.0[a.0.nodes[e.to]]);
+                                    let (from, to, reversed) = (a.0.nodes[e.from], a.0.nodes[e.to], e.reversed);
+                                    let look = move || {
+                                        let m = marks.get();
+                                        EdgeLook::of(m.0[from], m.0[to])
+                                    };
                                     view! {
                                         <path
-                                            class=look.class(e.reversed)
+                                            class=move || look().class(reversed)
                                             d=curve(&e.points)
-                                            marker-end=look.marker()
+                                            marker-end=move || look().marker()
                                         ></path>
                                     }
-                                })
-                                .collect_view()
-                        }}
-                        {move || {
-                            let a = active.get();
-                            let text = show_text.get();
-                            // A new version of the run redraws the nodes in view with their statuses.
-                            let st_n = status.get();
-                            visible
-                                .read()
-                                .nodes
-                                .iter()
-                                .map(|&p| {
-                                    let b = a.0.layout.nodes[p];
-                                    let v = a.0.nodes[p];
-                                    let name = lin_n.names[v].clone();
-                                    let st = st_n[v].clone();
-                                    let css = st.as_ref().map_or("none", Status::css);
-                                    let label = badge_label(st.as_ref(), lin_n.external[v], &kinds[v]);
-                                    let badge_w = badge_width(&label);
-                                    let n2 = name.clone();
-                                    let class = move || format!("node node--{css}{}", marks.get().0[v].node_class());
-                                    view! {
-                                        <g
-                                            class=class
-                                            data-model=name.clone()
-                                            data-status=st.as_ref().map(|s| s.key().to_string()).unwrap_or_default()
-                                            transform=format!("translate({:.1},{:.1})", b.x, b.y)
-                                            on:click=move |_| {
-                                                if !moved.get_value() {
-                                                    select(Some(n2.clone()));
-                                                }
+                                }
+                            />
+                            <For
+                                each=move || {
+                                    let a = active.get();
+                                    let g = Arc::as_ptr(&a.0) as usize;
+                                    visible.read().nodes.iter().map(|&p| (g, p)).collect::<Vec<_>>()
+                                }
+                                key=|k| *k
+                                children={
+                                    let lin_n = lin_n.clone();
+                                    let kinds = kinds.clone();
+                                    move |(_, p)| {
+                                        let a = active.get_untracked();
+                                        let b = a.0.layout.nodes[p];
+                                        let v = a.0.nodes[p];
+                                        let name = lin_n.names[v].clone();
+                                        let external = lin_n.external[v];
+                                        let (ups, downs) = (lin_n.upstream[v].len(), lin_n.downstream[v].len());
+                                        let kind = kinds[v].clone();
+                                        let kind_s = StoredValue::new(kind.clone());
+                                        let st = move || status.get()[v].clone();
+                                        let label = move || kind_s.with_value(|k| badge_label(st().as_ref(), external, k));
+                                        let class = move || {
+                                            let css = st().as_ref().map_or("none", Status::css);
+                                            format!("node node--{css}{}", marks.get().0[v].node_class())
+                                        };
+                                        let aria = {
+                                            let name = name.clone();
+                                            let kind = kind.clone();
+                                            move || {
+                                                let state = match marks.get().0[v] {
+                                                    Highlight::Selected => ", selected",
+                                                    _ => "",
+                                                };
+                                                format!(
+                                                    "{name}, {kind}, {}, {ups} upstream, {downs} downstream{state}",
+                                                    label()
+                                                )
                                             }
-                                        >
-                                            <title>{format!("{name} — {label}")}</title>
-                                            <rect class="node__box" width=b.width height=b.height rx="8"></rect>
-                                            <rect class="node__bar" width="5" height=b.height rx="2"></rect>
-                                            {text.then(|| {
-                                                view! {
-                                                    <text class="node__name" x="14" y="19">{short_name(&name)}</text>
-                                                    <text class="node__kind" x="14" y="36">{kinds[v].clone()}</text>
-                                                    <g class="node__badge" transform=format!("translate({:.1},27)", b.width - badge_w - 8.0)>
-                                                        <rect width=badge_w height="14" rx="7"></rect>
-                                                        <text x=badge_w / 2.0 y="10.5" text-anchor="middle">{label.clone()}</text>
-                                                    </g>
+                                        };
+                                        let title = {
+                                            let name = name.clone();
+                                            move || format!("{name} — {}", label())
+                                        };
+                                        let n2 = name.clone();
+                                        let short = short_name(&name);
+                                        view! {
+                                            <g
+                                                class=class
+                                                data-model=name.clone()
+                                                data-pos=p
+                                                data-status=move || st().map(|s| s.key().to_string()).unwrap_or_default()
+                                                transform=format!("translate({:.1},{:.1})", b.x, b.y)
+                                                tabindex=move || if focused.get() == Some(p) || (focused.get().is_none() && marks.get().0[v] == Highlight::Selected) { "0" } else { "-1" }
+                                                role="button"
+                                                aria-label=aria
+                                                on:focus=move |_| focused.set(Some(p))
+                                                on:click=move |_| {
+                                                    if !moved.get_value() {
+                                                        select(Some(n2.clone()));
+                                                    }
                                                 }
-                                            })}
-                                        </g>
+                                            >
+                                                <title>{title}</title>
+                                                <rect class="node__box" width=b.width height=b.height rx="8"></rect>
+                                                <rect class="node__bar" width="5" height=b.height rx="2"></rect>
+                                                {
+                                                    let kind = kind.clone();
+                                                    let short = short.clone();
+                                                    move || show_text.get().then(|| {
+                                                        let l = label();
+                                                        let badge_w = badge_width(&l);
+                                                        view! {
+                                                            <text class="node__name" x="14" y="19">{short.clone()}</text>
+                                                            <text class="node__kind" x="14" y="36">{kind.clone()}</text>
+                                                            <g class="node__badge" transform=format!("translate({:.1},27)", b.width - badge_w - 8.0)>
+                                                                <rect width=badge_w height="14" rx="7"></rect>
+                                                                <text x=badge_w / 2.0 y="10.5" text-anchor="middle">{l}</text>
+                                                            </g>
+                                                        }
+                                                    })
+                                                }
+                                            </g>
+                                        }
                                     }
-                                })
-                                .collect_view()
-                        }}
+                                }
+                            />
+                        })}
                     </g>
                 </svg>
+                {move || show_minimap.get().then(|| {
+                    let m = minimap.get();
+                    let go = move |e: web_sys::MouseEvent| {
+                        e.stop_propagation();
+                        let p = m.to_layout(e.offset_x() as f64, e.offset_y() as f64);
+                        let c = camera.get_untracked();
+                        let v = size.get_untracked();
+                        camera.set(Camera { tx: v.width / 2.0 - p.x * c.k, ty: v.height / 2.0 - p.y * c.k, k: c.k });
+                    };
+                    view! {
+                        <svg
+                            class="minimap"
+                            data-testid="minimap"
+                            width=Minimap::WIDTH
+                            height=Minimap::HEIGHT
+                            aria-hidden="true"
+                            on:pointerdown=move |e| e.stop_propagation()
+                            on:click=go
+                        >
+                            <g transform=m.transform()>
+                                {move || marks_paths.get().0.iter().map(|mp| view! {
+                                    <path class=format!("marks marks--{}{}", mp.class, if mp.outlined { " marks--outlined" } else { "" }) d=mp.d.clone()></path>
+                                }).collect_view()}
+                            </g>
+                            {move || {
+                                let (x, y, w, h) = m.view_box(camera.get(), size.get());
+                                view! { <rect class="minimap__view" x=x y=y width=w height=h></rect> }
+                            }}
+                        </svg>
+                    }
+                })}
                 {move || match laying_out.get() {
                     Some(n) => Some(view! {
                         <div class="empty graph__empty graph__laying-out" role="status" data-testid="laying-out">
