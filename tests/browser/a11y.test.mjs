@@ -56,6 +56,10 @@ const STATES = [
       await page.waitForSelector('[data-testid=run-log] [data-testid=log-viewer]');
     }
   }],
+  ['shortcut sheet', runUrl(), '[data-testid=executions-table] tbody tr[data-model]', async (page) => {
+    await page.keyboard.press('Shift+Slash');
+    await page.waitForSelector('[data-testid=shortcut-sheet]');
+  }],
   ['run not found', '/environments/prod/runs/00000000000000000000000000000000', '[data-testid=not-found]'],
   ['environment not found', '/environments/nope', '[data-testid=not-found]'],
   ['page not found', '/no/such/page', '[data-testid=not-found]'],
@@ -80,9 +84,9 @@ function report(found) {
     .join('\n');
 }
 
-for (const scheme of ['light', 'dark']) {
-  test(`zero axe-core violations on every page and state, ${scheme} theme`, async () => {
-    const page = await h.page();
+for (const [scheme, width] of [['light', 1440], ['dark', 1440], ['dark', 768]]) {
+  test(`zero axe-core violations on every page and state, ${scheme} theme, ${width} px wide`, async () => {
+    const page = await h.page({ viewport: { width, height: 900 } });
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
     const found = [];
     for (const [name, url, ready, action] of STATES) {
@@ -99,3 +103,32 @@ for (const scheme of ['light', 'dark']) {
     await page.context().close();
   });
 }
+
+test('the theme switch overrides the system, is remembered, and Auto follows the system again', async () => {
+  const page = await h.page();
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`${h.base}/`);
+  await page.waitForSelector('a[data-env=prod]');
+  const scheme = () => page.evaluate(() => getComputedStyle(document.documentElement).colorScheme);
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(await page.getAttribute('[data-theme-choice=auto]', 'aria-pressed'), 'true');
+  assert.equal(await background(), 'rgb(246, 247, 249)');
+  await page.click('[data-theme-choice=dark]');
+  assert.equal(await scheme(), 'dark');
+  assert.equal(await background(), 'rgb(14, 18, 23)');
+  assert.equal(await page.getAttribute('[data-theme-choice=dark]', 'aria-pressed'), 'true');
+  await page.reload();
+  await page.waitForSelector('a[data-env=prod]');
+  assert.equal(await scheme(), 'dark', 'remembered after a reload');
+  assert.equal(await page.getAttribute('[data-theme-choice=dark]', 'aria-pressed'), 'true');
+  // Light on a dark system.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.click('[data-theme-choice=light]');
+  assert.equal(await scheme(), 'light');
+  await page.click('[data-theme-choice=auto]');
+  assert.equal(await scheme(), 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.equal(await scheme(), 'light');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
