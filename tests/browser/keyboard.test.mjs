@@ -190,3 +190,23 @@ test('arrows and j / k move the focused row; the row scrolls into view', async (
   await page.waitForFunction((m) => document.activeElement?.dataset?.model === m, doc.executions[0].model);
   await page.context().close();
 });
+
+test('model details tabs follow the ARIA tabs pattern: arrows to the Definition', async () => {
+  const page = await keyboardPage();
+  const run = activity.find((a) => a.kind === 'run' && a.status === 'failed');
+  const failed = runDoc(run.id).executions.find((e) => e.status === 'failed');
+  await page.goto(`${h.base}/environments/prod/runs/${run.id}?tab=explore&model=${encodeURIComponent(failed.model)}`);
+  await page.waitForSelector('[data-testid=model-details]');
+  assert.deepEqual(await page.$$eval('[data-mtab]', (ts) => ts.map((t) => t.tabIndex)), [0, -1, -1, -1, -1, -1]);
+  await page.focus('[data-mtab=overview]');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('[data-testid=model-details] .sql');
+  assert.equal(new URL(page.url()).searchParams.get('mtab'), 'definition');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.mtab), 'definition');
+  assert.equal(await page.getAttribute('#model-tabpanel', 'aria-labelledby'), 'model-tab-definition');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('mtab') === 'log');
+  assert.equal(await page.evaluate(() => window.__mouse), 0);
+  await page.context().close();
+});
