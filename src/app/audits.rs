@@ -5,7 +5,7 @@
 use super::drawer::Drawer;
 use super::log::LogView;
 use super::shared::Shared;
-use super::table_view::{columns, DataTable, TableSpec};
+use super::table_view::{columns, DataTable, Details, TableSpec};
 use super::url_state::ViewCtl;
 use super::widgets::{StatusBadge, Timestamp};
 use crate::core::columns::AUDIT_COLUMNS;
@@ -46,10 +46,29 @@ pub fn AuditsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
         }),
         // Reads the run: a new version redraws the rows in view, in place.
         row: Arc::new(move |i| match run.get().audits.get(i) {
-            Some(a) => view! { <AuditRow audit=a.clone() /> }.into_any(),
+            Some(a) => view! { <AuditRow audit=a.clone() row=i /> }.into_any(),
             None => ().into_any(),
         }),
         min_width: 1500,
+        details: Some(Details {
+            open: Arc::new(move |i| {
+                let key =
+                    run.with_untracked(|r| r.audits.get(i).map(|a| audit_key(&a.model, &a.name)));
+                if let Some(k) = key {
+                    ctl.update(|v| {
+                        v.audit = Some(k);
+                        v.log.line = None;
+                    });
+                }
+            }),
+            opened: Signal::derive(move || {
+                let open = ctl.view.read().audit.clone()?;
+                run.read()
+                    .audits
+                    .iter()
+                    .position(|a| audit_key(&a.model, &a.name) == open)
+            }),
+        }),
     };
     let extra = ViewFn::from(move || {
         view! {
@@ -92,7 +111,7 @@ pub fn AuditsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
 }
 
 #[component]
-fn AuditRow(audit: Audit) -> impl IntoView {
+fn AuditRow(audit: Audit, row: usize) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let key = audit_key(&audit.model, &audit.name);
     let open = move |_| {
@@ -113,6 +132,8 @@ fn AuditRow(audit: Audit) -> impl IntoView {
     let bad_rows = audit.failing_rows.unwrap_or(0) > 0;
     view! {
         <tr
+            data-row=row
+            tabindex="-1"
             data-audit=audit.name.clone()
             data-model=audit.model.clone()
             data-blocking=audit.blocking.to_string()

@@ -1,8 +1,10 @@
-//! What every page shares through Leptos context: the clock and the
-//! UTC / local choice. Pages and widgets import this; it imports no page.
+//! What every page shares through Leptos context: the clock, the
+//! UTC / local choice, the theme and where tab shortcuts go. Pages and widgets import this; it imports no page.
 
 use crate::core::format::TimeMode;
+use crate::core::keys::Theme;
 use crate::core::model::Time;
+use crate::core::route::RunTab;
 use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 
@@ -59,3 +61,46 @@ pub struct RunHistory(
         >,
     >,
 );
+
+/// The colour theme chosen in the header (`Auto` follows the system);
+/// remembered in local storage like the time mode.
+#[derive(Clone, Copy)]
+pub struct ThemeCtx(pub RwSignal<Theme>);
+
+const THEME_KEY: &str = "runlens.theme";
+
+/// The remembered theme (the system's unless the user chose one).
+pub fn saved_theme() -> Theme {
+    local_storage()
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+        .map(|v| Theme::parse(&v))
+        .unwrap_or_default()
+}
+
+/// Shows `theme` (as `<html data-theme>`, which style/main.css reads).
+pub fn apply_theme(theme: Theme) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme.attribute() {
+        Some(v) => root.set_attribute("data-theme", v),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+/// Switches the theme and remembers it.
+pub fn set_theme(ctx: ThemeCtx, theme: Theme) {
+    ctx.0.set(theme);
+    apply_theme(theme);
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(THEME_KEY, theme.key());
+    }
+}
+
+/// Where the global `g e` / `g a` / `g x` / `g t` shortcuts go: the run
+/// page registers its tab switch while it is shown.
+#[derive(Clone, Copy)]
+pub struct TabShortcut(pub StoredValue<Option<(u64, Callback<RunTab>)>>);

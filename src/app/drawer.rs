@@ -1,6 +1,6 @@
 //! The details drawer shared by Model Executions and Audits: a dialog with a
 //! title, a close button, and Escape to close. It exists only while open, so
-//! its Escape listener does too.
+//! its Escape listener does too. It takes the focus when it opens.
 
 use leptos::prelude::*;
 
@@ -22,8 +22,16 @@ pub fn Drawer(
         }
     });
     on_cleanup(move || handle.remove());
+    // Opening moves the focus into the drawer, so Tab continues in it (a
+    // table gives the focus back to the row when it closes).
+    let aside: NodeRef<leptos::html::Div> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(el) = aside.get() {
+            let _ = el.focus();
+        }
+    });
     view! {
-        <aside class="drawer" role="dialog" aria-label=label data-testid=testid>
+        <div class="drawer" role="dialog" aria-label=label data-testid=testid tabindex="-1" node_ref=aside>
             <div class="drawer__head">
                 <h2 class="mono">{title}</h2>
                 <button class="btn" on:click=move |_| on_close.run(()) aria-label="Close">
@@ -31,6 +39,6 @@ pub fn Drawer(
                 </button>
             </div>
             {children()}
-        </aside>
+        </div>
     }
 }

@@ -31,7 +31,7 @@ pub fn EnvironmentsPage() -> impl IntoView {
     });
     let retry = Callback::new(move |_| envs.refetch());
     view! {
-        <nav class="breadcrumb"><span>"environments"</span></nav>
+        <nav class="breadcrumb" aria-label="Breadcrumb"><span>"environments"</span></nav>
         <h1>"Environments"</h1>
         {move || {
             show_result(
@@ -153,7 +153,7 @@ pub fn EnvironmentPage() -> impl IntoView {
         navigate(&route::environment(&name), NavigateOptions::default());
     };
     view! {
-        <nav class="breadcrumb">
+        <nav class="breadcrumb" aria-label="Breadcrumb">
             <a href=route::environments()>"environments"</a>
             <span class="sep">"/"</span>
             <span>{move || env.get()}</span>
@@ -320,7 +320,7 @@ fn Overview(
         }}
         <section class="cards cards--4" data-testid="env-cards">
             <div class="card" data-testid="freshness">
-                <h3>"Freshness"</h3>
+                <h2 class="card__title">"Freshness"</h2>
                 {move || match latest.get() {
                     None => view! { <p class="muted">"Computing…"</p> }.into_any(),
                     Some(Ok(Some(run))) => {
@@ -334,7 +334,7 @@ fn Overview(
             {move || view! { <ActivityCard title="Last Run" env=env_r.clone() a=last_run.get() testid="last-run" /> }}
             {move || view! { <ActivityCard title="Last Plan" env=env_p.clone() a=last_plan.get() testid="last-plan" /> }}
             <div class="card" data-testid="models-card">
-                <h3>"Models"</h3>
+                <h2 class="card__title">"Models"</h2>
                 <div class="big-number big-number--blue">{model_count.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</div>
                 {move || latest_id.get().map(|id| {
                     let v = RunView { tab: RunTab::Explore, ..RunView::default() };
@@ -404,7 +404,7 @@ fn ActivityCard(
     let Clock(clock) = expect_context::<Clock>();
     view! {
         <div class="card" data-testid=testid>
-            <h3>{title}</h3>
+            <h2 class="card__title">{title}</h2>
             {match a {
                 None => view! { <p class="muted">"None yet."</p> }.into_any(),
                 Some(a) => {
@@ -759,7 +759,7 @@ fn ActivityRows(
                 _ => view! { <span class="mono muted" title=a.id.to_string()>{a.id.short()}</span> }.into_any(),
             };
             view! {
-                <tr data-kind=a.kind.label().to_lowercase() data-id=a.id.to_string()>
+                <tr data-kind=a.kind.label().to_lowercase() data-id=a.id.to_string() data-row=i tabindex="-1">
                     <td><span class="chip">{a.kind.label().to_string()}</span></td>
                     <td><StatusBadge status=a.status.clone() /></td>
                     <td class="num">{a.cost.map(format::cost).unwrap_or_else(|| "—".into())}</td>
@@ -772,6 +772,7 @@ fn ActivityRows(
             .into_any()
         }),
         min_width: 900,
+        details: None,
     };
     let extra = ViewFn::from(move || {
         view! {

@@ -6,7 +6,7 @@ use super::context::RunHistory;
 use super::drawer::Drawer;
 use super::log::LogView;
 use super::shared::Shared;
-use super::table_view::{columns, DataTable, TableSpec};
+use super::table_view::{columns, DataTable, Details, TableSpec};
 use super::url_state::ViewCtl;
 use super::widgets::{StatusBadge, Timestamp};
 use crate::core::columns::{ExecColumn, EXECUTION_COLUMNS};
@@ -61,12 +61,28 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
             let (r, k) = (run.get(), keys.get());
             match (r.executions.get(i), k.0.get(i)) {
                 (Some(ex), Some(key)) => {
-                    view! { <ExecRow ex=ex.clone() key=key.clone() /> }.into_any()
+                    view! { <ExecRow ex=ex.clone() key=key.clone() row=i /> }.into_any()
                 }
                 _ => ().into_any(),
             }
         }),
         min_width: 1560,
+        details: Some(Details {
+            open: Arc::new(move |i| {
+                let key = keys.with_untracked(|k| k.0.get(i).cloned());
+                if let Some(k) = key {
+                    ctl.update(|v| {
+                        v.detail = Some(k);
+                        v.log.line = None;
+                    });
+                }
+            }),
+            opened: Signal::derive(move || {
+                let open = ctl.view.read().detail.clone()?;
+                let r = run.read();
+                route::find_exec(&r.executions, &keys.read().0, &open)
+            }),
+        }),
     };
     // Only a change of the open execution re-creates the drawer (not every
     // URL change, nor a new version of the run: its contents follow that).
@@ -130,7 +146,7 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
 }
 
 #[component]
-fn ExecRow(ex: Execution, key: String) -> impl IntoView {
+fn ExecRow(ex: Execution, key: String, row: usize) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let duration = match (&ex.duration, &ex.status) {
         (Some(d), _) => format::human_duration(*d),
@@ -161,7 +177,7 @@ fn ExecRow(ex: Execution, key: String) -> impl IntoView {
     let model = ex.model.clone();
     let explore_href = move || ctl.view.with(|v| v.explore(&model).to_query());
     view! {
-        <tr data-model=ex.model.clone() class:row--failed=ex.status == Status::Failed>
+        <tr data-model=ex.model.clone() data-row=row tabindex="-1" class:row--failed=ex.status == Status::Failed>
             <td class="cell-model">
                 <a class="model-link" href=explore_href title=format!("{} in the lineage graph", ex.model)>
                     {ex.model.clone()}

@@ -8,6 +8,7 @@ mod drawer;
 mod environment;
 mod executions;
 mod explore;
+mod keys;
 mod layout_worker;
 mod live;
 mod log;
@@ -19,6 +20,7 @@ mod url_state;
 mod widgets;
 
 use crate::core::format::TimeMode;
+use crate::core::keys::Theme;
 use api::Api;
 use context::{now, Clock, TimeCtx};
 use leptos::prelude::*;
@@ -134,6 +136,12 @@ fn Shell(api: Api) -> impl IntoView {
     let time_mode = RwSignal::new(context::saved_time_mode());
     provide_context(TimeCtx(time_mode));
     let set_mode = move |m: TimeMode| context::set_time_mode(TimeCtx(time_mode), m);
+    let theme = RwSignal::new(context::saved_theme());
+    context::apply_theme(theme.get_untracked());
+    let set_theme = move |t: Theme| context::set_theme(context::ThemeCtx(theme), t);
+    provide_context(context::ThemeCtx(theme));
+    provide_context(context::TabShortcut(StoredValue::new(None)));
+    let sheet = RwSignal::new(false);
     view! {
         <Router>
             <AbortLeftRequests />
@@ -142,7 +150,7 @@ fn Shell(api: Api) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true"></span>
                     "runlens"
                 </a>
-                <nav class="topbar__nav">
+                <nav class="topbar__nav" aria-label="Site">
                     <a href=crate::core::route::environments()>"Environments"</a>
                     {dbt_source.map(|d| view! {
                         <span class="source-chip" title="Reading dbt artifacts (manifest.json, run_results.json) from this address. Open the app with ?dbt=off to go back.">
@@ -168,7 +176,39 @@ fn Shell(api: Api) -> impl IntoView {
                         })
                         .collect_view()}
                 </div>
+                <div class="seg topbar__theme" role="group" aria-label="Colour theme">
+                    {Theme::ALL
+                        .into_iter()
+                        .map(|t| {
+                            view! {
+                                <button
+                                    class="seg__btn"
+                                    data-theme-choice=t.key()
+                                    aria-pressed=move || (theme.get() == t).to_string()
+                                    title=match t {
+                                        Theme::Auto => "Follow the system's light or dark setting",
+                                        Theme::Light => "Always light",
+                                        Theme::Dark => "Always dark",
+                                    }
+                                    on:click=move |_| set_theme(t)
+                                >
+                                    {t.label()}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <button
+                    class="btn btn--small topbar__keys"
+                    data-testid="shortcuts-button"
+                    aria-haspopup="dialog"
+                    title="Keyboard shortcuts (?)"
+                    on:click=move |_| sheet.set(true)
+                >
+                    "Shortcuts " <kbd>"?"</kbd>
+                </button>
             </header>
+            <keys::Shortcuts sheet=sheet />
             <main class="page">
                 // The one route table. Paths are built by `core::route`.
                 <Routes fallback=|| {

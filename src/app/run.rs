@@ -3,7 +3,7 @@
 use super::api::Api;
 use super::audits::AuditsTab;
 use super::context::Clock;
-use super::context::TimeCtx;
+use super::context::{TabShortcut, TimeCtx};
 use super::executions::ExecutionsTab;
 use super::explore::ExploreTab;
 use super::live::{poll, second_clock};
@@ -14,6 +14,7 @@ use super::widgets::{offset_for, show_result, NotFound, StatusBadge, Timestamp, 
 use crate::core::changes;
 use crate::core::format;
 use crate::core::health::{self, RunHealth};
+use crate::core::keys;
 use crate::core::lineage::Lineage;
 use crate::core::live;
 use crate::core::model::{PlanChange, Run, Status};
@@ -54,7 +55,7 @@ pub fn RunPage() -> impl IntoView {
     let retry = Callback::new(move |_| run.refetch());
 
     view! {
-        <nav class="breadcrumb">
+        <nav class="breadcrumb" aria-label="Breadcrumb">
             <a href=route::environments()>"environments"</a>
             <span class="sep">"/"</span>
             <a href=move || route::environment(&env.get())>{move || env.get()}</a>
@@ -63,6 +64,7 @@ pub fn RunPage() -> impl IntoView {
             <span class="sep">"/"</span>
             <span class="mono">{move || run_id.get()}</span>
         </nav>
+        <h1 class="run-title">"Run " <span class="mono">{move || run_id.get()}</span></h1>
         {move || {
             let (e, r) = (env.get(), run_id.get());
             show_result(
@@ -248,6 +250,20 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
         ]
     });
     let tab = Memo::new(move |_| ctl.view.read().tab);
+    // Switching tabs by keyboard (arrows on the tab list, or `g e` / `g a` /
+    // `g x` / `g t` anywhere) also moves the focus to the chosen tab, since
+    // the focused element may have gone with the previous tab's panel.
+    let switch_tab = move |t: RunTab| {
+        ctl.update(|v| v.tab = t);
+        if let Some(b) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&format!("run-tab-{}", t.key())))
+            .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+        {
+            let _ = b.focus();
+        }
+    };
+    register_tab_shortcut(Callback::new(switch_tab));
     view! {
         <div class="run-nav">{nav}</div>
         {move || {
@@ -261,7 +277,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
         }}
         <section class="cards" data-testid="run-header">
             <div class="card">
-                <h3>"Status"</h3>
+                <h2 class="card__title">"Status"</h2>
                 <div class="card__status" data-testid="run-status">
                     {move || view! { <StatusBadge status=status.get() large=true /> }}
                 </div>
@@ -315,7 +331,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                 })}
             </div>
             <div class="card">
-                <h3>"When"</h3>
+                <h2 class="card__title">"When"</h2>
                 <dl class="when">
                     <dt>"Start"</dt>
                     <dd data-testid="run-start"><Timestamp t=Some(run.get_untracked().start) /> " " <Zone /></dd>
@@ -334,7 +350,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
         </section>
         {move || view! { <HealthStrip health=health.get() /> }}
         {move || log_id.get().map(|id| view! { <RunLog log_id=id /> })}
-        <div class="tabs" role="tablist">
+        <div class="tabs" role="tablist" aria-label="Run views">
             {RunTab::ALL
                 .into_iter()
                 .enumerate()
@@ -343,9 +359,18 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                         <button
                             role="tab"
                             class="tab"
+                            id=format!("run-tab-{}", t.key())
+                            aria-controls="run-tabpanel"
                             data-tab=t.key()
                             aria-selected=move || (tab.get() == t).to_string()
+                            tabindex=move || if tab.get() == t { "0" } else { "-1" }
                             on:click=move |_| ctl.update(|v| v.tab = t)
+                            on:keydown=move |e| {
+                                if let Some(j) = keys::tab_step(i, RunTab::ALL.len(), &e.key()) {
+                                    e.prevent_default();
+                                    switch_tab(RunTab::ALL[j]);
+                                }
+                            }
                         >
                             {t.label()}
                             <span class="tab__count">{move || counts.read()[i].1.clone()}</span>
@@ -354,15 +379,35 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                 })
                 .collect_view()}
         </div>
-        {move || match tab.get() {
-            RunTab::Executions => view! { <ExecutionsTab run=run /> }.into_any(),
-            RunTab::Audits => view! { <AuditsTab run=run /> }.into_any(),
-            // A new lineage (models or edges changed) is a new graph; a new
-            // version with the same lineage only changes statuses.
-            RunTab::Explore => (move || view! { <ExploreTab run=run lineage=lineage.get() /> }).into_any(),
-            RunTab::Timeline => view! { <TimelineTab run=run /> }.into_any(),
-        }}
+        <div role="tabpanel" id="run-tabpanel" aria-labelledby=move || format!("run-tab-{}", tab.get().key())>
+            {move || match tab.get() {
+                RunTab::Executions => view! { <ExecutionsTab run=run /> }.into_any(),
+                RunTab::Audits => view! { <AuditsTab run=run /> }.into_any(),
+                // A new lineage (models or edges changed) is a new graph; a new
+                // version with the same lineage only changes statuses.
+                RunTab::Explore => (move || view! { <ExploreTab run=run lineage=lineage.get() /> }).into_any(),
+                RunTab::Timeline => view! { <TimelineTab run=run /> }.into_any(),
+            }}
+        </div>
     }
+}
+
+/// Sends the global tab shortcuts to this run page while it is shown (a
+/// page that replaced it has registered its own by the time this one's
+/// cleanup runs, so the cleanup only removes its own).
+fn register_tab_shortcut(go: Callback<RunTab>) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let id = NEXT.fetch_add(1, Ordering::Relaxed);
+    let TabShortcut(slot) = expect_context::<TabShortcut>();
+    slot.set_value(Some((id, go)));
+    on_cleanup(move || {
+        slot.try_update_value(|s| {
+            if s.as_ref().map(|(i, _)| *i) == Some(id) {
+                *s = None;
+            }
+        });
+    });
 }
 
 /// The whole run's log (a dbt invocation's), read when opened.
@@ -386,7 +431,7 @@ fn ChangesCard(changes: Vec<PlanChange>) -> impl IntoView {
     if summary.is_empty() {
         return view! {
             <div class="card" data-testid="run-changes">
-                <h3>"Changes since previous run"</h3>
+                <h2 class="card__title">"Changes since previous run"</h2>
                 <div class="big-number big-number--none">"0"</div>
                 <div class="muted">"No plan was applied since the previous run."</div>
             </div>
@@ -421,7 +466,7 @@ fn ChangesCard(changes: Vec<PlanChange>) -> impl IntoView {
     ];
     view! {
         <div class="card" data-testid="run-changes">
-            <h3>"Changes since previous run"</h3>
+            <h2 class="card__title">"Changes since previous run"</h2>
             <details class="changes">
                 <summary>{head}</summary>
                 <ul class="changes__plans">

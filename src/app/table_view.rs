@@ -3,8 +3,10 @@
 //! rows in view are in the DOM). The page owns the state (in its URL) and
 //! hands the table memos of it and a way to change it.
 
+use super::keys::is_typing;
 use super::widgets::Zone;
 use crate::core::columns::Column as CoreColumn;
+use crate::core::keys;
 use crate::core::model::Status;
 use crate::core::table::{SortKey, TableQuery};
 use crate::core::virtual_list;
@@ -12,6 +14,7 @@ use leptos::ev;
 use leptos::html::{Div, Input};
 use leptos::prelude::*;
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 /// Must match `.data-table tbody tr { height }` in style/main.css.
 pub const ROW_HEIGHT: f64 = 37.0;
@@ -19,6 +22,15 @@ const OVERSCAN: usize = 10;
 
 pub type RowFn = Arc<dyn Fn(usize) -> AnyView + Send + Sync>;
 pub type UpdateFn = Arc<dyn Fn(Box<dyn FnOnce(&mut TableQuery)>) + Send + Sync>;
+pub type OpenFn = Arc<dyn Fn(usize) + Send + Sync>;
+
+/// A table whose rows open details (a drawer): Enter on a focused row opens
+/// them, and when they close the focus goes back to the row.
+pub struct Details {
+    pub open: OpenFn,
+    /// The row whose details are open.
+    pub opened: Signal<Option<usize>>,
+}
 
 /// A column as the table draws it: the core's typed definition with its
 /// sort reduced to the URL key the header toggles.
@@ -60,8 +72,29 @@ pub struct TableSpec {
     pub shown: Memo<Vec<usize>>,
     /// Status chips and their counts.
     pub counts: Memo<Vec<(Status, usize)>>,
+    /// Draws row `i`: a `<tr>` with `data-row=i` and `tabindex="-1"` (the
+    /// table moves the focus between rows with the keyboard).
     pub row: RowFn,
     pub min_width: u32,
+    /// What Enter on a row opens; without it, Enter follows the row's first link.
+    pub details: Option<Details>,
+}
+
+/// Row `i`'s element, if it is drawn.
+fn row_element(scroller: &web_sys::HtmlElement, i: usize) -> Option<web_sys::HtmlElement> {
+    scroller
+        .query_selector(&format!("tbody tr[data-row=\"{i}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+}
+
+/// The row an event happened in (its `data-row`), and whether it was on the row itself.
+fn event_row(e: &web_sys::Event) -> Option<(usize, bool, web_sys::Element)> {
+    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let row = target.closest("tbody tr[data-row]").ok()??;
+    let i = row.get_attribute("data-row")?.parse().ok()?;
+    Some((i, row == target, row))
 }
 
 fn mark(name: &str) {
@@ -82,6 +115,7 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
         counts: chip_counts,
         row,
         min_width,
+        details,
     } = spec;
 
     let scroller: NodeRef<Div> = NodeRef::new();
@@ -113,12 +147,7 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
 
     // "/" focuses the filter.
     let handle = window_event_listener(ev::keydown, move |e| {
-        let typing = e
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if e.key() == "/" && !typing {
+        if e.key() == "/" && !is_typing(&e) && !e.ctrl_key() && !e.meta_key() && !e.alt_key() {
             if let Some(input) = filter_input.get_untracked() {
                 e.prevent_default();
                 let _ = input.focus();
@@ -126,6 +155,107 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
         }
     });
     on_cleanup(move || handle.remove());
+
+    // The keyboard's current row (a position in `shown`), and moving the
+    // focus to a row: scrolled into view first, focused once it is drawn.
+    let current = RwSignal::new(None::<usize>);
+    let focus_row = move |pos: usize| {
+        let Some(i) = shown.with_untracked(|s| s.get(pos).copied()) else {
+            return;
+        };
+        current.set(Some(pos));
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let header = el
+            .query_selector("thead")
+            .ok()
+            .flatten()
+            .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
+            .map(|h| h.offset_height() as f64)
+            .unwrap_or(0.0);
+        if let Some(top) = virtual_list::scroll_to_show(
+            pos,
+            ROW_HEIGHT,
+            header,
+            el.scroll_top() as f64,
+            el.client_height() as f64,
+        ) {
+            el.set_scroll_top(top.round() as i32);
+            scroll_top.set(el.scroll_top() as f64);
+        }
+        let focus = move || match row_element(&el, i) {
+            Some(r) => {
+                let _ = r.focus();
+                true
+            }
+            None => false,
+        };
+        if !focus() {
+            request_animation_frame(move || {
+                focus();
+            });
+        }
+    };
+    let (open_row, opened) = match details {
+        Some(d) => (Some(d.open), Some(d.opened)),
+        None => (None, None),
+    };
+    // When the details close, the focus goes back to their row.
+    if let Some(opened) = opened {
+        Effect::new(move |prev: Option<Option<usize>>| {
+            let now = opened.get();
+            if let (Some(Some(i)), None) = (prev, now) {
+                if let Some(pos) = shown.with_untracked(|s| s.iter().position(|&x| x == i)) {
+                    focus_row(pos);
+                }
+            }
+            now
+        });
+    }
+    let on_keydown = move |e: web_sys::KeyboardEvent| {
+        if e.default_prevented() || e.ctrl_key() || e.meta_key() || e.alt_key() || is_typing(&e) {
+            return;
+        }
+        let key = e.key();
+        let hit = event_row(&e);
+        if key == "Enter" {
+            let Some((i, true, row)) = hit else {
+                return;
+            };
+            e.prevent_default();
+            match &open_row {
+                Some(open) => open(i),
+                None => {
+                    if let Some(a) = row
+                        .query_selector("a[href]")
+                        .ok()
+                        .flatten()
+                        .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        a.click();
+                    }
+                }
+            }
+            return;
+        }
+        let at = hit
+            .and_then(|(i, _, _)| shown.with_untracked(|s| s.iter().position(|&x| x == i)))
+            .or(current.get_untracked());
+        let page = (viewport.get_untracked() / ROW_HEIGHT).floor() as usize;
+        let len = shown.with_untracked(Vec::len);
+        if let Some(pos) = keys::row_step(at, len, &key, page.saturating_sub(1)) {
+            e.prevent_default();
+            focus_row(pos);
+        }
+    };
+    let on_focusin = move |e: web_sys::FocusEvent| {
+        if let Some((i, _, _)) = event_row(&e) {
+            if let Some(pos) = shown.with_untracked(|s| s.iter().position(|&x| x == i)) {
+                current.set(Some(pos));
+            }
+        }
+    };
 
     let update_fn = StoredValue::new(update_fn);
     let update = move |f: Box<dyn FnOnce(&mut TableQuery)>| update_fn.with_value(|u| u(f));
@@ -239,7 +369,16 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
                     {move || format!("{} of {} {noun}", shown.read().len(), total.get())}
                 </span>
             </div>
-            <div class="table-scroll" node_ref=scroller on:scroll=move |_| measure() tabindex="0" aria-label=noun>
+            <div
+                class="table-scroll"
+                node_ref=scroller
+                on:scroll=move |_| measure()
+                on:keydown=on_keydown
+                on:focusin=on_focusin
+                tabindex="0"
+                role="region"
+                aria-label=format!("{} table (arrow keys or j / k move between rows)", noun)
+            >
                 <table class="grid data-table" style=format!("min-width:{min_width}px") data-testid=format!("{noun}-table")>
                     <colgroup>{cols_view}</colgroup>
                     <thead>

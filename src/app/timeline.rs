@@ -305,6 +305,9 @@ pub fn TimelineTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
                 <svg class="tl-axis" width="100%" height=AXIS_H>{axis}</svg>
                 <div
                     class="tl-scroll"
+                    tabindex="0"
+                    role="region"
+                    aria-label="Timeline rows (scroll to see more)"
                     style=format!("max-height:{MAX_ROWS_PX}px")
                     on:scroll=move |e| {
                         let el: web_sys::Element = event_target(&e);

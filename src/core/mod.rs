@@ -19,6 +19,7 @@ pub mod format;
 pub mod graph;
 pub mod health;
 pub mod history;
+pub mod keys;
 pub mod layout_job;
 pub mod lineage;
 pub mod live;

@@ -23,9 +23,41 @@ pub fn window(
     start..end
 }
 
+/// The scroll position that brings row `i` fully into view in a scroller
+/// `viewport` pixels tall, scrolled to `scroll_top`, whose rows start below a
+/// sticky header `header` pixels tall; `None` when the row is already in view.
+pub fn scroll_to_show(
+    i: usize,
+    row_height: f64,
+    header: f64,
+    scroll_top: f64,
+    viewport: f64,
+) -> Option<f64> {
+    let top = header + i as f64 * row_height;
+    let bottom = top + row_height;
+    if top < scroll_top + header {
+        Some((top - header).max(0.0))
+    } else if bottom > scroll_top + viewport {
+        Some((bottom - viewport).max(0.0))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::window;
+    use super::{scroll_to_show, window};
+
+    #[test]
+    fn scrolls_just_enough_to_show_a_row() {
+        // Rows of 37 px under a 34 px header, a 400 px viewport at the top.
+        assert_eq!(scroll_to_show(0, 37.0, 34.0, 0.0, 400.0), None);
+        assert_eq!(scroll_to_show(8, 37.0, 34.0, 0.0, 400.0), None); // ends at 367
+        assert_eq!(scroll_to_show(9, 37.0, 34.0, 0.0, 400.0), Some(4.0)); // ends at 404
+                                                                          // Above the view: its top goes just under the header.
+        assert_eq!(scroll_to_show(2, 37.0, 34.0, 500.0, 400.0), Some(74.0));
+        assert_eq!(scroll_to_show(0, 37.0, 34.0, 10.0, 400.0), Some(0.0));
+    }
 
     #[test]
     fn windows() {

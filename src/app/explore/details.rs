@@ -71,19 +71,44 @@ pub(super) fn ModelDetails(
                     None => view! { <span class="chip">"Not modified since previous run"</span> }.into_any(),
                 }}
             </div>
-            <div class="tabs tabs--small" role="tablist">
+            // The ARIA tabs pattern, like the run page's tabs.
+            <div class="tabs tabs--small" role="tablist" aria-label="Model details">
                 {ModelTab::ALL
                     .into_iter()
-                    .map(|t| {
+                    .enumerate()
+                    .map(|(i, t)| {
                         view! {
-                            <button role="tab" class="tab" data-mtab=t.key() aria-selected=move || (tab.get() == t).to_string() on:click=move |_| ctl.update(|v| v.model_tab = t)>
+                            <button
+                                role="tab"
+                                class="tab"
+                                id=format!("model-tab-{}", t.key())
+                                aria-controls="model-tabpanel"
+                                data-mtab=t.key()
+                                aria-selected=move || (tab.get() == t).to_string()
+                                tabindex=move || if tab.get() == t { "0" } else { "-1" }
+                                on:click=move |_| ctl.update(|v| v.model_tab = t)
+                                on:keydown=move |e| {
+                                    if let Some(j) = crate::core::keys::tab_step(i, ModelTab::ALL.len(), &e.key()) {
+                                        e.prevent_default();
+                                        let next = ModelTab::ALL[j];
+                                        ctl.update(|v| v.model_tab = next);
+                                        if let Some(b) = web_sys::window()
+                                            .and_then(|w| w.document())
+                                            .and_then(|d| d.get_element_by_id(&format!("model-tab-{}", next.key())))
+                                            .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+                                        {
+                                            let _ = b.focus();
+                                        }
+                                    }
+                                }
+                            >
                                 {t.label()}
                             </button>
                         }
                     })
                     .collect_view()}
             </div>
-            <div class="details__body">{body}</div>
+            <div class="details__body" role="tabpanel" id="model-tabpanel" aria-labelledby=move || format!("model-tab-{}", tab.get().key())>{body}</div>
         </section>
     }
 }

@@ -29,8 +29,21 @@ pub(super) fn ModelList(
         let l = lineage.clone();
         Memo::new(move |_| search_models(&l, &query.read()))
     };
+    // On a narrow screen the list folds behind a button above the graph
+    // (style/main.css shows the button only there).
+    let open = RwSignal::new(false);
     view! {
         <aside class="model-list" aria-label="Models of this run">
+            <button
+                class="btn model-list__toggle"
+                aria-expanded=move || open.get().to_string()
+                aria-controls="model-list-body"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span>{format!("Models ({total})")}</span>
+                <span aria-hidden="true">{move || if open.get() { "▴" } else { "▾" }}</span>
+            </button>
+            <div id="model-list-body" class="model-list__body" class:model-list__body--open=move || open.get()>
             <input
                 class="filter filter--full"
                 type="search"
@@ -80,6 +93,7 @@ pub(super) fn ModelList(
                     }
                 }}
             </ul>
+            </div>
         </aside>
     }
 }
