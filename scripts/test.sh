@@ -22,6 +22,8 @@ step "demo snapshot matches its generator"
 cargo run --quiet --locked --release --bin runlens-gen -- --check
 step "release build (trunk)"
 trunk build --release --locked
+step "download size: the first load (wasm + JS + CSS, gzip) within size-budget.json"
+node tests/browser/size-report.mjs --budget size-budget.json
 step "a real dbt build on DuckDB (tests/dbt/shop; expected to fail in known ways)"
 rm -f tests/dbt/shop/target/run_results.json
 (cd tests/dbt/shop && ../.venv/bin/dbt build --profiles-dir . --target ci > ../dbt-build.log 2>&1) && { echo "dbt build passed, but the project is built to fail"; exit 1; }

@@ -12,8 +12,10 @@ use gloo_net::http::Request;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 
 /// Where the data comes from, resolved once at start (see `app::load_api`).
@@ -244,15 +246,17 @@ impl Api {
             return Ok(Some(d));
         }
         let file = |name: &str| format!("{}/{name}", base.trim_end_matches('/'));
-        let manifest = self
-            .get_url(file("manifest.json"), false)
-            .await
-            .map_err(|e| ApiError::Dbt(format!("manifest.json: {e}")))?;
-        let results = self
-            .get_url(file("run_results.json"), false)
-            .await
-            .map_err(|e| ApiError::Dbt(format!("run_results.json: {e}")))?;
-        let catalog = match self.get_url(file("catalog.json"), false).await {
+        // The three files download at once; their errors are reported in
+        // this order.
+        let (manifest, results, catalog) = join3(
+            self.get_url(file("manifest.json"), false),
+            self.get_url(file("run_results.json"), false),
+            self.get_url(file("catalog.json"), false),
+        )
+        .await;
+        let manifest = manifest.map_err(|e| ApiError::Dbt(format!("manifest.json: {e}")))?;
+        let results = results.map_err(|e| ApiError::Dbt(format!("run_results.json: {e}")))?;
+        let catalog = match catalog {
             Ok(c) => Some(c),
             Err(ApiError::NotFound { .. }) => None,
             Err(e) => return Err(ApiError::Dbt(format!("catalog.json: {e}"))),
@@ -507,4 +511,40 @@ impl Api {
         let text = self.get_text(&path).await?;
         decode::decode_log(&text).map_err(|e| ApiError::Decode(e.in_document(&path)))
     }
+}
+
+/// Polls three futures together until all have finished (the dbt
+/// artifacts are downloaded in parallel rather than one after another).
+async fn join3<A: Future, B: Future, C: Future>(
+    a: A,
+    b: B,
+    c: C,
+) -> (A::Output, B::Output, C::Output) {
+    let (mut a, mut b, mut c) = (std::pin::pin!(a), std::pin::pin!(b), std::pin::pin!(c));
+    let (mut ra, mut rb, mut rc) = (None, None, None);
+    std::future::poll_fn(move |cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        if rc.is_none() {
+            if let Poll::Ready(v) = c.as_mut().poll(cx) {
+                rc = Some(v);
+            }
+        }
+        match (ra.take(), rb.take(), rc.take()) {
+            (Some(x), Some(y), Some(z)) => Poll::Ready((x, y, z)),
+            (x, y, z) => {
+                (ra, rb, rc) = (x, y, z);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }

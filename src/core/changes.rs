@@ -9,6 +9,7 @@
 //! - direct modification wins over indirect.
 
 use super::model::PlanChange;
+use super::sorting;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +44,7 @@ impl ChangeSummary {
 pub fn summarize(plans: &[PlanChange]) -> ChangeSummary {
     let mut order: Vec<&PlanChange> = plans.iter().collect();
     // Stable: equal keys (and untimed plans) keep API order; untimed go last.
-    order.sort_by_key(|p| (p.applied_at.is_none(), p.applied_at));
+    sorting::sort_by_key(&mut order, |p| (p.applied_at.is_none(), p.applied_at));
     let mut net: BTreeMap<&str, Net> = BTreeMap::new();
     for p in order {
         for m in &p.added {

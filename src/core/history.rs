@@ -5,6 +5,7 @@
 //! first, as many as were read), the comparison per model.
 
 use super::model::{Run, Status};
+use super::sorting;
 use chrono::Duration;
 use std::collections::BTreeMap;
 
@@ -113,7 +114,7 @@ fn median(mut v: Vec<Duration>) -> Option<Duration> {
     if v.is_empty() {
         return None;
     }
-    v.sort();
+    sorting::sort(&mut v);
     let n = v.len();
     Some(if n % 2 == 1 {
         v[n / 2]
@@ -277,7 +278,7 @@ pub fn sort_by_change<'a>(
     descending: bool,
 ) {
     let key = |i: usize| h.get(model_of(i)).and_then(|m| m.pct);
-    shown.sort_by(|&a, &b| match (key(a), key(b)) {
+    sorting::sort_by(shown, |&a, &b| match (key(a), key(b)) {
         (Some(x), Some(y)) => {
             let o = x.total_cmp(&y);
             if descending {

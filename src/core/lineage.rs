@@ -3,6 +3,7 @@
 
 use super::graph::{self, Layout, Options, Size};
 use super::model::{Execution, Run, Status};
+use super::sorting;
 use std::collections::{BTreeMap, VecDeque};
 
 /// Node box height in graph units (the SVG draws 1 unit = 1 px at zoom 1).
@@ -80,7 +81,7 @@ impl Lineage {
                 edges.push((from, to));
             }
         }
-        edges.sort_unstable();
+        sorting::sort(&mut edges);
         edges.dedup();
         let mut upstream = vec![Vec::new(); names.len()];
         let mut downstream = vec![Vec::new(); names.len()];
@@ -129,7 +130,7 @@ impl Lineage {
                 }
             }
         }
-        out.sort_unstable();
+        sorting::sort(&mut out);
         out
     }
 
@@ -195,10 +196,10 @@ pub fn group_by_status(
     }
     let mut out: Vec<(Option<Status>, Vec<usize>)> = groups.into_iter().collect();
     for (_, vs) in &mut out {
-        vs.sort_by(|a, b| lineage.names[*a].cmp(&lineage.names[*b]));
+        sorting::sort_by(vs, |a, b| lineage.names[*a].cmp(&lineage.names[*b]));
     }
     // Executed statuses in severity order first, "not executed" last.
-    out.sort_by(|a, b| match (&a.0, &b.0) {
+    sorting::sort_by(&mut out, |a, b| match (&a.0, &b.0) {
         (None, None) => std::cmp::Ordering::Equal,
         (None, _) => std::cmp::Ordering::Greater,
         (_, None) => std::cmp::Ordering::Less,

@@ -29,6 +29,7 @@ pub mod model;
 pub mod overview;
 pub mod paging;
 pub mod route;
+pub mod sorting;
 pub mod sql;
 pub mod store;
 pub mod table;

@@ -4,6 +4,7 @@
 use super::format::day_at;
 use super::lineage::Lineage;
 use super::model::{Activity, ActivityKind, Run, RunId, Status, Time};
+use super::sorting;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use std::collections::BTreeSet;
 
@@ -87,8 +88,9 @@ pub fn daily(
         }
     }
     for d in &mut out {
-        d.runs
-            .sort_by(|a, b| a.start.cmp(&b.start).then(a.id.cmp(&b.id)));
+        sorting::sort_by(&mut d.runs, |a, b| {
+            a.start.cmp(&b.start).then(a.id.cmp(&b.id))
+        });
     }
     out
 }

@@ -4,6 +4,7 @@
 //! the months its chart window reaches into, and older months on request.
 
 use super::model::{ActivityMonth, EnvironmentActivity, Time};
+use super::sorting;
 use super::store::month_of;
 use std::collections::BTreeSet;
 
@@ -60,8 +61,9 @@ pub fn merge(base: &EnvironmentActivity, pages: &[EnvironmentActivity]) -> Envir
         }
         out.warnings.extend(p.warnings.iter().cloned());
     }
-    out.activity
-        .sort_by(|a, b| b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id)));
+    sorting::sort_by(&mut out.activity, |a, b| {
+        b.start.cmp(&a.start).then_with(|| a.id.cmp(&b.id))
+    });
     out
 }
 

@@ -5,6 +5,7 @@
 //! ([`SearchIndex`]) so that each keystroke is a scan of prepared strings.
 
 use super::model::Status;
+use super::sorting;
 use std::cmp::Ordering;
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -147,7 +148,7 @@ pub fn query_with<R: TableRow>(
         .as_ref()
         .and_then(|s| R::Column::parse(&s.column).map(|c| (c, s.desc)));
     if let Some((col, desc)) = sort {
-        out.sort_by(|&a, &b| {
+        sorting::sort_by(&mut out, |&a, &b| {
             let ord = match (rows[a].missing(col), rows[b].missing(col)) {
                 (false, true) => Ordering::Less,
                 (true, false) => Ordering::Greater,
@@ -195,7 +196,9 @@ pub fn status_counts_with<R: TableRow>(
             .position(|k| k == s)
             .unwrap_or(usize::MAX)
     };
-    present.sort_by(|a, b| known_pos(&a.0).cmp(&known_pos(&b.0)).then(a.0.cmp(&b.0)));
+    sorting::sort_by(&mut present, |a, b| {
+        known_pos(&a.0).cmp(&known_pos(&b.0)).then(a.0.cmp(&b.0))
+    });
     present
 }
 

@@ -5,6 +5,7 @@
 //! the time it is drawn at (`now`); no clock is read here.
 
 use super::model::{Run, Status, Time};
+use super::sorting;
 use chrono::Duration;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -208,7 +209,7 @@ pub fn build(run: &Run, now: Time) -> Timeline {
     // Slots: greedy interval partitioning in start order (optimal: as many
     // slots as the peak concurrency).
     let mut order: Vec<usize> = (0..bars.len()).collect();
-    order.sort_by_key(|&b| (bars[b].start, bars[b].end, bars[b].exec));
+    sorting::sort_by_key(&mut order, |&b| (bars[b].start, bars[b].end, bars[b].exec));
     fn lane(ends: &mut Vec<Time>, s: Time, e: Time) -> usize {
         match ends.iter().position(|&end| end <= s) {
             Some(k) => {
@@ -342,7 +343,7 @@ fn critical_path(run: &Run, bars: &[Bar], t0: Time) -> Vec<Step> {
 /// The bars of each row in start order, for [`in_view`]: rows ascending.
 pub fn order(tl: &Timeline, rows: Rows) -> Vec<usize> {
     let mut o: Vec<usize> = (0..tl.bars.len()).collect();
-    o.sort_by_key(|&b| {
+    sorting::sort_by_key(&mut o, |&b| {
         (
             tl.row_of(&tl.bars[b], rows),
             tl.bars[b].start,

@@ -358,16 +358,20 @@ pub(super) fn GraphCanvas(
                                             let css = st().as_ref().map_or("none", Status::css);
                                             format!("node node--{css}{}", marks.get().0[v].node_class())
                                         };
+                                        // Starts with the text drawn in the box (its short name,
+                                        // kind and badge), as speech-input users say what they see.
                                         let aria = {
                                             let name = name.clone();
                                             let kind = kind.clone();
+                                            let short = short_name(&name);
                                             move || {
                                                 let state = match marks.get().0[v] {
                                                     Highlight::Selected => ", selected",
                                                     _ => "",
                                                 };
+                                                let full = if short == name { String::new() } else { format!(", {name}") };
                                                 format!(
-                                                    "{name}, {kind}, {}, {ups} upstream, {downs} downstream{state}",
+                                                    "{short} {kind} {}{full}, {ups} upstream, {downs} downstream{state}",
                                                     label()
                                                 )
                                             }

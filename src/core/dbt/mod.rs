@@ -22,6 +22,7 @@ pub use log::{attach_log, read_log, target_from_log, InvocationLog, LogFormat};
 use super::decode::{located, parse_time};
 use super::encode;
 use super::model::*;
+use super::sorting;
 use super::store::{safe_name, Submission};
 use super::wire::{de, LogDoc, StoredRunDoc};
 use chrono::Duration;
@@ -403,7 +404,7 @@ pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<
                 message: format!("thread: {t}"),
             });
         }
-        lines.sort_by_key(|l| l.at);
+        sorting::sort_by_key(&mut lines, |l| l.at);
         logs.insert(
             log_id.clone(),
             Log {
