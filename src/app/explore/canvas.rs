@@ -399,7 +399,7 @@ pub(super) fn GraphCanvas(
                                                     }
                                                 }
                                             >
-                                                <title>{title}</title>
+                                                <title aria-hidden="true">{title}</title>
                                                 <rect class="node__box" width=b.width height=b.height rx="8"></rect>
                                                 <rect class="node__bar" width="5" height=b.height rx="2"></rect>
                                                 {
@@ -409,9 +409,10 @@ pub(super) fn GraphCanvas(
                                                         let l = label();
                                                         let badge_w = badge_width(&l);
                                                         view! {
-                                                            <text class="node__name" x="14" y="19">{short.clone()}</text>
-                                                            <text class="node__kind" x="14" y="36">{kind.clone()}</text>
-                                                            <g class="node__badge" transform=format!("translate({:.1},27)", b.width - badge_w - 8.0)>
+                                                            // The node's accessible name says all of this (and more).
+                                                            <text class="node__name" x="14" y="19" aria-hidden="true">{short.clone()}</text>
+                                                            <text class="node__kind" x="14" y="36" aria-hidden="true">{kind.clone()}</text>
+                                                            <g class="node__badge" aria-hidden="true" transform=format!("translate({:.1},27)", b.width - badge_w - 8.0)>
                                                                 <rect width=badge_w height="14" rx="7"></rect>
                                                                 <text x=badge_w / 2.0 y="10.5" text-anchor="middle">{l}</text>
                                                             </g>
