@@ -390,7 +390,7 @@ pub(super) fn GraphCanvas(
                                                 data-status=move || st().map(|s| s.key().to_string()).unwrap_or_default()
                                                 transform=format!("translate({:.1},{:.1})", b.x, b.y)
                                                 tabindex=move || if focused.get() == Some(p) || (focused.get().is_none() && marks.get().0[v] == Highlight::Selected) { "0" } else { "-1" }
-                                                role="button"
+                                                role="group"
                                                 aria-label=aria
                                                 on:focus=move |_| focused.set(Some(p))
                                                 on:click=move |_| {
