@@ -31,7 +31,11 @@ fn fixtures() -> PathBuf {
 
 /// The event files in time order: (kind, id, path).
 fn files() -> Vec<(String, String, PathBuf)> {
-    let mut out: Vec<(String, String, PathBuf)> = std::fs::read_dir(fixtures())
+    files_in(&fixtures())
+}
+
+fn files_in(dir: &Path) -> Vec<(String, String, PathBuf)> {
+    let mut out: Vec<(String, String, PathBuf)> = std::fs::read_dir(dir)
         .expect("the events folder")
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
@@ -42,10 +46,52 @@ fn files() -> Vec<(String, String, PathBuf)> {
             (parts[1].to_string(), parts[2].to_string(), p.clone())
         })
         .collect();
-    out.sort_by(|a, b| a.2.cmp(&b.2));
+    // File names carry the start to the second, and two runs can start in
+    // the same second (CI saw it): order by the first event's start to the
+    // millisecond, then by name.
+    let started = |p: &Path| {
+        let first = events_of(p).into_iter().next().expect("an event");
+        first
+            .get("start")
+            .or_else(|| first.get("at"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    out.sort_by_cached_key(|f| (started(&f.2), f.2.clone()));
     let kinds: Vec<&str> = out.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(kinds, ["plan", "run", "run", "plan", "run"]);
     out
+}
+
+/// CI once recorded two runs in the same second, the later one with the
+/// smaller id: the names alone put them in the wrong order.
+#[test]
+fn runs_started_in_the_same_second_are_ordered_by_their_first_event() {
+    let f = files();
+    let dir = scratch("same-second").join("events");
+    std::fs::create_dir_all(&dir).unwrap();
+    let stamp = f[1].2.file_name().unwrap().to_string_lossy()[..16].to_string();
+    let early = "ffffffffffffffffffffffffffffffff";
+    let late = "00000000000000000000000000000000";
+    for (i, (kind, id, path)) in f.iter().enumerate() {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let (text, name) = match i {
+            1 => (
+                text.replace(id.as_str(), early),
+                format!("{stamp}-{kind}-{early}.jsonl"),
+            ),
+            2 => (
+                text.replace(id.as_str(), late),
+                format!("{stamp}-{kind}-{late}.jsonl"),
+            ),
+            _ => (text, name),
+        };
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let ids: Vec<String> = files_in(&dir).into_iter().map(|f| f.1).collect();
+    assert_eq!(ids[1..3], [early.to_string(), late.to_string()]);
 }
 
 fn events_of(path: &Path) -> Vec<Value> {
