@@ -4,7 +4,7 @@
 //! point, level of detail and culling (which boxes and edges meet the
 //! viewport) are plain functions of the camera, the layout and the viewport.
 
-use super::graph::{Layout, Point};
+use super::graph::{Layout, NodeBox, Point};
 
 /// Smallest and largest zoom.
 pub const MIN_ZOOM: f64 = 0.03;
@@ -161,17 +161,34 @@ impl Camera {
         format!("{:.0}%", self.k * 100.0)
     }
 
+    /// The part of the layout on screen, in layout units.
+    pub fn screen_rect(&self, view: Viewport) -> Rect {
+        let (x0, y0) = (-self.tx / self.k, -self.ty / self.k);
+        Rect {
+            x0,
+            y0,
+            x1: x0 + view.width / self.k,
+            y1: y0 + view.height / self.k,
+        }
+    }
+
     /// The part of the layout on screen, grown by `CULL_MARGIN` screen pixels
     /// on each side.
     pub fn visible_rect(&self, view: Viewport) -> Rect {
         let margin = CULL_MARGIN / self.k;
-        let (x0, y0) = (-self.tx / self.k - margin, -self.ty / self.k - margin);
+        let r = self.screen_rect(view);
         Rect {
-            x0,
-            y0,
-            x1: x0 + view.width / self.k + 2.0 * margin,
-            y1: y0 + view.height / self.k + 2.0 * margin,
+            x0: r.x0 - margin,
+            y0: r.y0 - margin,
+            x1: r.x1 + margin,
+            y1: r.y1 + margin,
         }
+    }
+
+    /// Whether the box (layout units) is wholly on screen.
+    pub fn shows_whole(&self, b: &NodeBox, view: Viewport) -> bool {
+        let r = self.screen_rect(view);
+        b.x >= r.x0 && b.y >= r.y0 && b.x + b.width <= r.x1 && b.y + b.height <= r.y1
     }
 }
 
@@ -219,7 +236,7 @@ pub fn in_view(layout: &Layout, camera: Camera, view: Viewport) -> InView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::graph::{EdgePath, NodeBox};
+    use crate::core::graph::EdgePath;
 
     const VIEW: Viewport = Viewport {
         width: 1000.0,
@@ -386,6 +403,30 @@ mod tests {
                 y1: 310.0
             }
         );
+    }
+
+    #[test]
+    fn a_box_is_shown_whole_only_inside_the_screen() {
+        let c = Camera {
+            tx: -200.0,
+            ty: 100.0,
+            k: 2.0,
+        };
+        // The screen is layout x 100..600, y -50..250; nodes are 100 x 40.
+        assert_eq!(
+            c.screen_rect(VIEW),
+            Rect {
+                x0: 100.0,
+                y0: -50.0,
+                x1: 600.0,
+                y1: 250.0
+            }
+        );
+        assert!(c.shows_whole(&node(100.0, -50.0), VIEW));
+        assert!(c.shows_whole(&node(500.0, 210.0), VIEW));
+        assert!(!c.shows_whole(&node(99.0, 0.0), VIEW));
+        assert!(!c.shows_whole(&node(501.0, 0.0), VIEW));
+        assert!(!c.shows_whole(&node(200.0, 211.0), VIEW));
     }
 
     #[test]

@@ -360,6 +360,65 @@ pub fn badge_label(status: Option<&Status>, external: bool, kind: &str) -> Strin
     }
 }
 
+/// A node's accessible name. It starts with the text drawn in the box (short
+/// name, kind, badge), as speech-input users say what they see, then the
+/// full name when it was cut, the edge counts and whether it is selected.
+pub fn node_label(lineage: &Lineage, v: usize, kind: &str, badge: &str, mark: Highlight) -> String {
+    let name = &lineage.names[v];
+    let short = short_name(name);
+    let full = if &short == name {
+        String::new()
+    } else {
+        format!(", {name}")
+    };
+    let drawn = [short.as_str(), kind, badge]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let state = if mark == Highlight::Selected {
+        ", selected"
+    } else {
+        ""
+    };
+    format!(
+        "{drawn}{full}, {} upstream, {} downstream{state}",
+        lineage.upstream[v].len(),
+        lineage.downstream[v].len()
+    )
+}
+
+/// What the graph's live region says after the selection or the shown part
+/// changes: the selected model (name, badge, edge counts) and how much of the
+/// lineage is on the canvas.
+pub fn announcement(
+    lineage: &Lineage,
+    selected: Option<(usize, &str)>,
+    hood: Hood,
+    shown: usize,
+) -> String {
+    let total = lineage.names.len();
+    let models = |n: usize| if n == 1 { "model" } else { "models" };
+    let Some((v, badge)) = selected else {
+        return format!("No model selected. Showing all {total} {}.", models(total));
+    };
+    let name = &lineage.names[v];
+    let (ups, downs) = (lineage.upstream[v].len(), lineage.downstream[v].len());
+    let picked = format!("Selected {name}, {badge}, {ups} upstream, {downs} downstream.");
+    let part = match hood {
+        Hood::Everything => format!("Showing all {total} {}.", models(total)),
+        Hood::OneHop => format!(
+            "Showing it and its direct neighbours: {shown} of {total} {}.",
+            models(total)
+        ),
+        Hood::Lineage => format!(
+            "Showing it with everything upstream and downstream: {shown} of {total} {}.",
+            models(total)
+        ),
+    };
+    format!("{picked} {part}")
+}
+
 /// Badge width in graph units (small text at ~6.2 px per character).
 pub fn badge_width(label: &str) -> f64 {
     label.chars().count() as f64 * 6.2 + 14.0
@@ -524,6 +583,58 @@ mod tests {
         assert_eq!(
             *every.layout,
             l.layout(&crate::core::graph::Options::default())
+        );
+    }
+
+    #[test]
+    fn node_labels_start_with_the_drawn_text() {
+        let l = Lineage::from_run(&run());
+        let int = l.index_of("int.ab").unwrap();
+        assert_eq!(
+            node_label(&l, int, "INCR", "failed", Selected),
+            "int.ab INCR failed, 2 upstream, 2 downstream, selected"
+        );
+        let raw = l.index_of("raw.a").unwrap();
+        assert_eq!(
+            node_label(&l, raw, "", "source", Plain),
+            "raw.a source, 0 upstream, 1 downstream"
+        );
+        // A cut name is drawn cut; the full name follows.
+        let long = format!("m.{}", "x".repeat(60));
+        let r = decode_run(&format!(
+            r#"{{"id":"0123456789abcdef0123456789abcdef","environment":"prod","status":"complete","start":"2026-11-20T00:00:00Z","models":[{{"name":"{long}"}}]}}"#
+        ))
+        .unwrap();
+        let l2 = Lineage::from_run(&r);
+        let label = node_label(&l2, 0, "VIEW", "not run", Upstream);
+        assert_eq!(
+            label,
+            format!(
+                "{} VIEW not run, {long}, 0 upstream, 0 downstream",
+                short_name(&long)
+            )
+        );
+    }
+
+    #[test]
+    fn the_live_region_names_the_selection_and_the_part_shown() {
+        let l = Lineage::from_run(&run());
+        let int = l.index_of("int.ab").unwrap();
+        assert_eq!(
+            announcement(&l, None, Hood::Everything, 10),
+            "No model selected. Showing all 10 models."
+        );
+        assert_eq!(
+            announcement(&l, Some((int, "failed")), Hood::Everything, 10),
+            "Selected int.ab, failed, 2 upstream, 2 downstream. Showing all 10 models."
+        );
+        assert_eq!(
+            announcement(&l, Some((int, "failed")), Hood::OneHop, 5),
+            "Selected int.ab, failed, 2 upstream, 2 downstream. Showing it and its direct neighbours: 5 of 10 models."
+        );
+        assert_eq!(
+            announcement(&l, Some((int, "failed")), Hood::Lineage, 8),
+            "Selected int.ab, failed, 2 upstream, 2 downstream. Showing it with everything upstream and downstream: 8 of 10 models."
         );
     }
 

@@ -8,7 +8,7 @@
 //! camera's view as a rectangle; a point of the mini-map maps back to the
 //! graph so the camera can go there.
 
-use super::camera::{Camera, Rect, Viewport};
+use super::camera::{Camera, Viewport};
 use super::graph::{Layout, Point};
 use super::model::Status;
 use std::fmt::Write;
@@ -176,12 +176,7 @@ impl Minimap {
     /// The camera's view as a rectangle of the mini-map (x, y, width,
     /// height), clipped to the mini-map's box.
     pub fn view_box(&self, camera: Camera, view: Viewport) -> (f64, f64, f64, f64) {
-        let r = Rect {
-            x0: -camera.tx / camera.k,
-            y0: -camera.ty / camera.k,
-            x1: (view.width - camera.tx) / camera.k,
-            y1: (view.height - camera.ty) / camera.k,
-        };
+        let r = camera.screen_rect(view);
         let x0 = (r.x0 * self.scale + self.dx).clamp(0.0, Minimap::WIDTH);
         let y0 = (r.y0 * self.scale + self.dy).clamp(0.0, Minimap::HEIGHT);
         let x1 = (r.x1 * self.scale + self.dx).clamp(0.0, Minimap::WIDTH);

@@ -10,7 +10,7 @@ use crate::app::shared::Shared;
 use crate::app::url_state::ViewCtl;
 use crate::core::camera::{in_view, wheel_factor, Camera, Viewport, ZOOM_IN, ZOOM_OUT};
 use crate::core::explore::{
-    badge_label, badge_width, short_name, EdgeLook, Highlight, Shown, Step,
+    badge_label, badge_width, node_label, short_name, EdgeLook, Highlight, Shown, Step,
 };
 use crate::core::graph::curve;
 use crate::core::lineage::Lineage;
@@ -109,10 +109,7 @@ pub(super) fn GraphCanvas(
         // Bring it on screen, readable, then give it focus once drawn.
         let c = camera.get_untracked();
         let v = size.get_untracked();
-        let (sx, sy) = (b.x * c.k + c.tx, b.y * c.k + c.ty);
-        let off =
-            sx < 0.0 || sy < 0.0 || sx + b.width * c.k > v.width || sy + b.height * c.k > v.height;
-        if off || Detail::at(c, 0) == Detail::Marks {
+        if !c.shows_whole(&b, v) || Detail::at(c, 0) == Detail::Marks {
             camera.set(c.centred_on(b.center(), v));
         }
         focused.set(Some(p));
@@ -349,7 +346,6 @@ pub(super) fn GraphCanvas(
                                         let v = a.0.nodes[p];
                                         let name = lin_n.names[v].clone();
                                         let external = lin_n.external[v];
-                                        let (ups, downs) = (lin_n.upstream[v].len(), lin_n.downstream[v].len());
                                         let kind = kinds[v].clone();
                                         let kind_s = StoredValue::new(kind.clone());
                                         let st = move || status.get()[v].clone();
@@ -358,23 +354,10 @@ pub(super) fn GraphCanvas(
                                             let css = st().as_ref().map_or("none", Status::css);
                                             format!("node node--{css}{}", marks.get().0[v].node_class())
                                         };
-                                        // Starts with the text drawn in the box (its short name,
-                                        // kind and badge), as speech-input users say what they see.
                                         let aria = {
-                                            let name = name.clone();
+                                            let lin = lin_n.clone();
                                             let kind = kind.clone();
-                                            let short = short_name(&name);
-                                            move || {
-                                                let state = match marks.get().0[v] {
-                                                    Highlight::Selected => ", selected",
-                                                    _ => "",
-                                                };
-                                                let full = if short == name { String::new() } else { format!(", {name}") };
-                                                format!(
-                                                    "{short} {kind} {}{full}, {ups} upstream, {downs} downstream{state}",
-                                                    label()
-                                                )
-                                            }
+                                            move || node_label(&lin, v, &kind, &label(), marks.get().0[v])
                                         };
                                         let title = {
                                             let name = name.clone();

@@ -16,9 +16,12 @@ use super::layout_worker;
 use super::shared::Shared;
 use super::url_state::ViewCtl;
 use crate::core::changes::summarize;
-use crate::core::explore::{highlights, node_kinds, Highlight, Part, Shown};
+use crate::core::explore::{
+    announcement, badge_label, highlights, node_kinds, Highlight, Part, Shown,
+};
 use crate::core::lineage::{node_status, Lineage};
 use crate::core::model::Run;
+use crate::core::route::Hood;
 use canvas::GraphCanvas;
 use details::ModelDetails;
 use leptos::prelude::*;
@@ -103,6 +106,25 @@ pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl Into
             }
         })
     };
+    // Said by screen readers when the selection or the part shown changes.
+    let announced = {
+        let l = lineage.clone();
+        let kinds = kinds.clone();
+        Memo::new(move |_| {
+            let shown = part.get().0.nodes.len();
+            let st = status.get();
+            let sel = selected.get().map(|v| {
+                let badge = badge_label(st[v].as_ref(), l.external[v], &kinds[v]);
+                (v, badge)
+            });
+            let hood = if sel.is_some() {
+                hood.get()
+            } else {
+                Hood::Everything
+            };
+            announcement(&l, sel.as_ref().map(|(v, b)| (*v, b.as_str())), hood, shown)
+        })
+    };
     let (l1, l2, l3) = (lineage.clone(), lineage.clone(), lineage.clone());
     view! {
         <div class="explore" data-testid="explore">
@@ -112,6 +134,9 @@ pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl Into
                     <div class="warning" role="note">{format!("This run has no model named \u{201c}{m}\u{201d}.")}</div>
                 })}
                 {cycle_note}
+                <div class="visually-hidden" role="status" aria-live="polite" data-testid="graph-announcer">
+                    {move || announced.get()}
+                </div>
                 <GraphCanvas lineage=l2 status=status active=active laying_out=laying_out selected=selected marks=marks kinds=kinds />
                 {move || {
                     selected
