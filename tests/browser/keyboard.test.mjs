@@ -106,6 +106,80 @@ test('keyboard only: / to a failed run, filter, open and close a drawer, g x to 
   await page.context().close();
 });
 
+test('keyboard only in Explore: the failed model from the list, arrows to its downstream, its Definition; each step announced', async () => {
+  const page = await keyboardPage();
+  const run = activity.find((a) => a.kind === 'run' && a.status === 'failed');
+  const doc = runDoc(run.id);
+  const failed = doc.executions.find((e) => e.status === 'failed').model;
+  const downs = doc.models.filter((m) => (m.upstream ?? []).includes(failed)).map((m) => m.name);
+  const ups = doc.models.find((m) => m.name === failed).upstream ?? [];
+  assert.equal(downs.length, 1, 'the demo failure has one downstream model');
+  await page.goto(`${h.base}/environments/prod/runs/${run.id}`);
+  await page.waitForSelector('[data-testid=executions-table] tbody tr[data-model]');
+  await tabTo(page, (a) => a.tab === 'executions', 'the selected tab');
+  await page.keyboard.press('g');
+  await page.keyboard.press('x');
+  await page.waitForSelector('[data-testid=graph] g.node');
+  const announced = () => page.textContent('[data-testid=graph-announcer]').then((t) => t.trim());
+  const total = await page.$$eval('[data-testid=model-list] li[data-model]', (l) => l.length);
+  assert.equal(await announced(), `No model selected. Showing all ${total} models.`);
+
+  // The model list is the text view: search, Tab to the model, Enter.
+  await tabTo(page, (a) => a.label === 'Search models', 'the model search');
+  await page.keyboard.type(failed.split('.').pop());
+  await tabTo(page, (a) => a.tag === 'A' && a.cls.includes('model-list__name'), 'the first match');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), failed);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((m) => new URLSearchParams(location.search).get('model') === m, failed);
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid=graph-announcer]').textContent.trim() === want,
+    `Selected ${failed}, Failed, ${ups.length} upstream, ${downs.length} downstream. Showing all ${total} models.`,
+  );
+
+  // Into the graph: the selected node is the graph's tab stop.
+  await tabTo(page, (a) => a.model === failed, 'the failed node');
+  const label = (await active(page)).label;
+  assert.match(label, new RegExp(`, ${ups.length} upstream, ${downs.length} downstream, selected$`));
+  assert.ok(label.includes(" Failed"), label);
+  // Right: downstream; left: back upstream; right again and Enter opens it.
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((m) => document.activeElement?.dataset?.model === m, downs[0]);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((m) => document.activeElement?.dataset?.model === m, failed);
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((m) => document.activeElement?.dataset?.model === m, downs[0]);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((m) => new URLSearchParams(location.search).get('model') === m, downs[0]);
+  await page.waitForFunction(
+    (m) => document.querySelector('[data-testid=graph-announcer]').textContent.trim().startsWith(`Selected ${m}, `),
+    downs[0],
+  );
+  await page.waitForSelector(`[data-testid=model-details]`);
+
+  // The details' tabs: Tab to the selected one, arrows to the Definition.
+  const mtab = () => page.evaluate(() => document.activeElement?.dataset?.mtab ?? null);
+  for (let i = 0; i < 80 && (await mtab()) !== 'overview'; i++) await page.keyboard.press('Tab');
+  assert.equal(await mtab(), 'overview');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('[data-testid=model-details] .sql');
+  assert.equal(new URL(page.url()).searchParams.get('mtab'), 'definition');
+  const sql = doc.models.find((m) => m.name === downs[0]).definition;
+  if (sql) assert.ok((await page.textContent('[data-testid=model-details] .sql')).includes(sql.split('\n')[0].trim()));
+
+  // The 1-hop view is announced with its count.
+  await page.goto(`${h.base}/environments/prod/runs/${run.id}?tab=explore&model=${encodeURIComponent(failed)}&hood=1`);
+  await page.waitForSelector('[data-testid=graph] g.node');
+  const hop = 1 + ups.length + downs.length;
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid=graph-announcer]').textContent.trim().endsWith(want),
+    `Showing it and its direct neighbours: ${hop} of ${total} models.`,
+  );
+  assert.equal(await page.evaluate(() => window.__mouse), 0, 'no mouse or pointer event');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('run tabs follow the ARIA tabs pattern; g e / g a / g t switch tabs', async () => {
   const page = await keyboardPage();
   const run = activity.find((a) => a.kind === 'run' && a.status === 'failed');
