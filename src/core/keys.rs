@@ -165,6 +165,16 @@ pub const SHEET: &[(&str, &[(&str, &str)])] = &[
             ),
         ],
     ),
+    (
+        "Lineage graph",
+        &[
+            ("→ / ←", "Next model downstream / upstream, along an edge"),
+            ("↑ / ↓", "Model above / below in the same column"),
+            ("Enter / Space", "Open the focused model's details"),
+            ("f", "Fit the graph to the view"),
+            ("+ / -", "Zoom in / out"),
+        ],
+    ),
 ];
 
 /// The colour theme: the system's (`prefers-color-scheme`) unless chosen.

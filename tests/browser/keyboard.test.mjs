@@ -225,7 +225,7 @@ test('? shows the shortcut sheet; Escape closes it and the focus goes back', asy
   assert.equal(await sheet.getAttribute('aria-modal'), 'true');
   assert.equal(await page.evaluate(() => !!document.activeElement.closest('[data-testid=shortcut-sheet]')), true);
   const keys = await page.$$eval('[data-testid=shortcut-sheet] dt', (d) => d.map((x) => x.textContent));
-  for (const k of ['?', 'g e', 'g a', 'g x', 'g t', '/', 'Enter', 'Escape']) assert.ok(keys.includes(k), `${k} listed: ${keys}`);
+  for (const k of ['?', 'g e', 'g a', 'g x', 'g t', '/', 'Enter', 'Escape', 'f', '→ / ←', '+ / -']) assert.ok(keys.includes(k), `${k} listed: ${keys}`);
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid=shortcut-sheet]', { state: 'detached' });
   assert.equal((await active(page)).tab, 'executions');
