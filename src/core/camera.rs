@@ -161,6 +161,15 @@ impl Camera {
         format!("{:.0}%", self.k * 100.0)
     }
 
+    /// The CSS transform (origin at the top left) that moves a drawing made
+    /// with camera `drawn` to where this camera shows it: the compositor
+    /// moves the already painted graph while a pan or zoom is under way.
+    pub fn css_from(&self, drawn: Camera) -> String {
+        let s = self.k / drawn.k;
+        let (x, y) = (self.tx - s * drawn.tx, self.ty - s * drawn.ty);
+        format!("transform:translate({x:.1}px,{y:.1}px) scale({s:.5})")
+    }
+
     /// The part of the layout on screen, in layout units.
     pub fn screen_rect(&self, view: Viewport) -> Rect {
         let (x0, y0) = (-self.tx / self.k, -self.ty / self.k);
@@ -402,6 +411,36 @@ mod tests {
                 x1: 660.0,
                 y1: 310.0
             }
+        );
+    }
+
+    #[test]
+    fn the_css_transform_maps_the_drawn_camera_to_the_seen_one() {
+        let drawn = Camera {
+            tx: 10.0,
+            ty: 20.0,
+            k: 0.5,
+        };
+        assert_eq!(
+            drawn.css_from(drawn),
+            "transform:translate(0.0px,0.0px) scale(1.00000)"
+        );
+        assert_eq!(
+            drawn.panned(30.0, -5.0).css_from(drawn),
+            "transform:translate(30.0px,-5.0px) scale(1.00000)"
+        );
+        // Zoomed by 2 at screen (100, 50): a layout point drawn at screen p
+        // is seen at 2p + t, and both cameras agree on where it is.
+        let seen = drawn.zoomed_at(100.0, 50.0, 2.0);
+        assert_eq!(
+            seen.css_from(drawn),
+            "transform:translate(-100.0px,-50.0px) scale(2.00000)"
+        );
+        let (lx, ly) = (300.0, 140.0);
+        let (px, py) = (lx * drawn.k + drawn.tx, ly * drawn.k + drawn.ty);
+        assert_eq!(
+            (2.0 * px - 100.0, 2.0 * py - 50.0),
+            (lx * seen.k + seen.tx, ly * seen.k + seen.ty)
         );
     }
 

@@ -103,3 +103,66 @@ test('selecting models one after another reads the previous run once', async () 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+/// The camera `<g>`'s transform: [tx, ty, k].
+const cameraOf = (page) => page.$eval('[data-testid=graph] svg.graph__svg > g[transform]', (g) => {
+  const m = /translate\(([-\d.]+),([-\d.]+)\) scale\(([-\d.]+)\)/.exec(g.getAttribute('transform'));
+  return m.slice(1).map(Number);
+});
+
+test('far out the graph is marks: a drag or a wheel moves the painted layer, the drawing follows at the end; the mini-map goes where clicked', async () => {
+  const page = await h.page({ viewport: { width: 1440, height: 1000 } });
+  const run = readApi('environments/prod/activity.json').activity.find((a) => a.kind === 'run' && a.status === 'failed');
+  await page.goto(`${h.base}/environments/prod/runs/${run.id}?tab=explore`);
+  await page.waitForSelector('[data-testid=graph][data-detail=boxes] g.node');
+  const graph = page.locator('[data-testid=graph]');
+  await graph.scrollIntoViewIfNeeded();
+  const box = await graph.boundingBox();
+
+  // At 100 % the demo graph is larger than the view: the mini-map shows, and
+  // a click on it centres the view on that point.
+  await page.waitForSelector('[data-testid=minimap]');
+  const before = await cameraOf(page);
+  const mm = await page.locator('[data-testid=minimap]').boundingBox();
+  const viewBefore = await page.getAttribute('[data-testid=minimap-view]', 'x');
+  await page.mouse.click(mm.x + mm.width * 0.9, mm.y + mm.height * 0.5);
+  await page.waitForFunction((x) => document.querySelector('[data-testid=minimap-view]')?.getAttribute('x') !== x, viewBefore);
+  const afterClick = await cameraOf(page);
+  assert.equal(afterClick[2], before[2], 'same zoom');
+  assert.ok(afterClick[0] < before[0], `moved right in the graph: ${before} -> ${afterClick}`);
+  const vx = Number(await page.getAttribute('[data-testid=minimap-view]', 'x'));
+  const vw = Number(await page.getAttribute('[data-testid=minimap-view]', 'width'));
+  assert.ok(Math.abs(vx + vw / 2 - mm.width * 0.9) < 2 || vx + vw >= mm.width - 2, `view rectangle centred on the click: ${vx}+${vw}/2`);
+
+  // Zoomed out to marks: a handful of paths, no boxes.
+  await page.focus('[data-testid=graph]');
+  for (let i = 0; i < 12 && (await graph.getAttribute('data-detail')) !== 'marks'; i++) await page.keyboard.press('-');
+  await page.waitForSelector('[data-testid=graph][data-detail=marks] path.marks');
+  assert.equal(await page.$$eval('[data-testid=graph] g.node', (n) => n.length), 0);
+  const drawn = await cameraOf(page);
+
+  // A drag: the painted layer moves (CSS transform), the drawing does not...
+  const [x0, y0] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  await page.mouse.move(x0 + 40, y0 + 25, { steps: 4 });
+  await page.waitForFunction(() => document.querySelector('svg.graph__svg').getAttribute('style')?.includes('translate(40.0px,25.0px)'));
+  assert.deepEqual(await cameraOf(page), drawn, 'the camera waits for the end of the drag');
+  assert.match(await page.getAttribute('svg.graph__svg', 'style'), /scale\(1\.00000\)/);
+  // ...until the button is released: then the camera has moved by the drag.
+  await page.mouse.up();
+  await page.waitForFunction(() => !document.querySelector('svg.graph__svg').getAttribute('style'));
+  const panned = await cameraOf(page);
+  assert.ok(Math.abs(panned[0] - (drawn[0] + 40)) < 0.11 && Math.abs(panned[1] - (drawn[1] + 25)) < 0.11, `${drawn} -> ${panned}`);
+
+  // A wheel zoom: scaled on the compositor, drawn anew once the wheel rests.
+  const label = await page.textContent('.zoom-label');
+  await page.mouse.wheel(0, -200);
+  await page.waitForFunction(() => /scale\((?!1\.00000)/.test(document.querySelector('svg.graph__svg').getAttribute('style') ?? ''));
+  await page.waitForFunction(() => !document.querySelector('svg.graph__svg').getAttribute('style'));
+  const zoomed = await cameraOf(page);
+  assert.ok(zoomed[2] > panned[2], `zoomed in: ${panned[2]} -> ${zoomed[2]}`);
+  assert.notEqual(await page.textContent('.zoom-label'), label);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -8,7 +8,7 @@
 
 use crate::app::shared::Shared;
 use crate::app::url_state::ViewCtl;
-use crate::core::camera::{in_view, wheel_factor, Camera, Viewport, ZOOM_IN, ZOOM_OUT};
+use crate::core::camera::{in_view, wheel_factor, Camera, InView, Viewport, ZOOM_IN, ZOOM_OUT};
 use crate::core::explore::{
     badge_label, badge_width, node_label, short_name, EdgeLook, Highlight, Shown, Step,
 };
@@ -24,6 +24,9 @@ use leptos::prelude::*;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
+/// A wheel zoom over marks is drawn anew once the wheel rests this long.
+const WHEEL_REST_MS: u64 = 150;
+
 #[component]
 pub(super) fn GraphCanvas(
     lineage: Arc<Lineage>,
@@ -37,7 +40,19 @@ pub(super) fn GraphCanvas(
     let ctl = expect_context::<ViewCtl>();
     let container: NodeRef<Div> = NodeRef::new();
     let size = RwSignal::new(Viewport::DEFAULT);
+    // What the drawing is built with, and, in marks mode while a pan or a
+    // wheel zoom is under way, what is seen: the compositor moves the
+    // painted marks (a CSS transform) and the drawing follows at the end.
     let camera = RwSignal::new(Camera::START);
+    let preview = RwSignal::new(None::<Camera>);
+    let seen = Memo::new(move |_| preview.get().unwrap_or_else(|| camera.get()));
+    let commit = move || {
+        if let Some(p) = preview.get_untracked() {
+            camera.set(p);
+            preview.set(None);
+        }
+    };
+    let wheel_generation = StoredValue::new(0u32);
     let drag = StoredValue::new(None::<(f64, f64, Camera)>);
     let moved = StoredValue::new(false);
 
@@ -54,6 +69,7 @@ pub(super) fn GraphCanvas(
     };
     let fit = move || {
         let a = active.get_untracked();
+        preview.set(None);
         camera.set(Camera::fit(
             a.0.layout.width,
             a.0.layout.height,
@@ -66,6 +82,7 @@ pub(super) fn GraphCanvas(
         if container.get().is_some() {
             measure();
             let a = active.get_untracked();
+            preview.set(None);
             camera.set(a.0.focus(
                 selected.get_untracked(),
                 &status.get_untracked(),
@@ -75,6 +92,7 @@ pub(super) fn GraphCanvas(
         }
     });
     let zoom_at = move |cx: f64, cy: f64, factor: f64| {
+        commit();
         camera.update(|c| *c = c.zoomed_at(cx, cy, factor));
     };
     let zoom_centre = move |factor: f64| {
@@ -83,12 +101,19 @@ pub(super) fn GraphCanvas(
     };
 
     // Culling: only nodes and edges whose boxes meet the viewport (plus a margin).
-    let visible = Memo::new(move |_| in_view(&active.get().0.layout, camera.get(), size.get()));
+    // Far out every node is a mark and nothing is culled.
+    let visible = Memo::new(move |_| {
+        let c = camera.get();
+        if Detail::at(c, 0) == Detail::Marks {
+            return InView::default();
+        }
+        in_view(&active.get().0.layout, c, size.get())
+    });
     let show_text = Memo::new(move |_| camera.get().shows_text());
     let detail = Memo::new(move |_| Detail::at(camera.get(), visible.read().nodes.len()));
     let one_by_one = Memo::new(move |_| edges_one_by_one(visible.read().edges.len()));
     let hood = Memo::new(move |_| ctl.view.read().hood);
-    let zoom_label = move || camera.get().zoom_label();
+    let zoom_label = move || seen.get().zoom_label();
     // Far out: every node a mark, every edge a line (built once per graph
     // and statuses, not per frame).
     let marks_paths = Memo::new(move |_| {
@@ -98,7 +123,7 @@ pub(super) fn GraphCanvas(
     let edges_path = Memo::new(move |_| Shared(Arc::new(edge_path(&active.get().0.layout))));
     let minimap = Memo::new(move |_| Minimap::new(&active.get().0.layout));
     let show_minimap =
-        Memo::new(move |_| Minimap::wanted(&active.get().0.layout, camera.get(), size.get()));
+        Memo::new(move |_| Minimap::wanted(&active.get().0.layout, seen.get(), size.get()));
     // The node (layout position) with keyboard focus.
     let focused = RwSignal::new(None::<usize>);
     let focus_node = move |p: usize| {
@@ -107,6 +132,7 @@ pub(super) fn GraphCanvas(
             return;
         };
         // Bring it on screen, readable, then give it focus once drawn.
+        commit();
         let c = camera.get_untracked();
         let v = size.get_untracked();
         if !c.shows_whole(&b, v) || Detail::at(c, 0) == Detail::Marks {
@@ -159,7 +185,12 @@ pub(super) fn GraphCanvas(
                 .or_else(|| selected.get_untracked().and_then(|s| a.0.position(s)));
             let to = match from {
                 Some(f) => a.0.step(f, step),
-                None => visible.get_untracked().nodes.first().copied(),
+                None => visible
+                    .get_untracked()
+                    .nodes
+                    .first()
+                    .copied()
+                    .or((!a.0.nodes.is_empty()).then_some(0)),
             };
             if let Some(t) = to {
                 focus_node(t);
@@ -232,9 +263,26 @@ pub(super) fn GraphCanvas(
                 on:keydown=on_key
                 on:wheel=move |e| {
                     e.prevent_default();
-                    zoom_at(e.offset_x() as f64, e.offset_y() as f64, wheel_factor(e.delta_y()));
+                    let (x, y, f) = (e.offset_x() as f64, e.offset_y() as f64, wheel_factor(e.delta_y()));
+                    if detail.get_untracked() == Detail::Boxes {
+                        zoom_at(x, y, f);
+                        return;
+                    }
+                    // Marks: zoom the painted picture, redraw once the wheel rests.
+                    preview.set(Some(seen.get_untracked().zoomed_at(x, y, f)));
+                    wheel_generation.update_value(|g| *g = g.wrapping_add(1));
+                    let mine = wheel_generation.get_value();
+                    set_timeout(
+                        move || {
+                            if wheel_generation.try_get_value() == Some(mine) {
+                                commit();
+                            }
+                        },
+                        std::time::Duration::from_millis(WHEEL_REST_MS),
+                    );
                 }
                 on:pointerdown=move |e| {
+                    commit();
                     drag.set_value(Some((e.client_x() as f64, e.client_y() as f64, camera.get_untracked())));
                     moved.set_value(false);
                 }
@@ -244,11 +292,21 @@ pub(super) fn GraphCanvas(
                         if dx.abs() + dy.abs() > 3.0 {
                             moved.set_value(true);
                         }
-                        camera.set(c.panned(dx, dy));
+                        if detail.get_untracked() == Detail::Marks {
+                            preview.set(Some(c.panned(dx, dy)));
+                        } else {
+                            camera.set(c.panned(dx, dy));
+                        }
                     }
                 }
-                on:pointerup=move |_| drag.set_value(None)
-                on:pointerleave=move |_| drag.set_value(None)
+                on:pointerup=move |_| {
+                    drag.set_value(None);
+                    commit();
+                }
+                on:pointerleave=move |_| {
+                    drag.set_value(None);
+                    commit();
+                }
                 on:click=move |e| {
                     // Marks are not elements: a click finds the node under it.
                     if detail.get_untracked() == Detail::Marks && !moved.get_value() {
@@ -262,7 +320,13 @@ pub(super) fn GraphCanvas(
                     }
                 }
             >
-                <svg class="graph__svg" width="100%" height="100%" aria-hidden=move || (detail.get() == Detail::Marks).to_string()>
+                <svg
+                    class="graph__svg"
+                    width="100%"
+                    height="100%"
+                    aria-hidden=move || (detail.get() == Detail::Marks).to_string()
+                    style=move || preview.get().map(|p| p.css_from(camera.get())).unwrap_or_default()
+                >
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                             <path d="M0,0 L10,5 L0,10 z" class="arrow"></path>
@@ -414,31 +478,39 @@ pub(super) fn GraphCanvas(
                     let m = minimap.get();
                     let go = move |e: web_sys::MouseEvent| {
                         e.stop_propagation();
-                        let p = m.to_layout(e.offset_x() as f64, e.offset_y() as f64);
+                        let Some(t) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+                        let r = t.get_bounding_client_rect();
+                        let p = m.to_layout(e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+                        commit();
                         let c = camera.get_untracked();
                         let v = size.get_untracked();
                         camera.set(Camera { tx: v.width / 2.0 - p.x * c.k, ty: v.height / 2.0 - p.y * c.k, k: c.k });
                     };
+                    // The marks and the view rectangle are separate layers, so
+                    // moving the rectangle never repaints the marks.
                     view! {
-                        <svg
+                        <div
                             class="minimap"
                             data-testid="minimap"
-                            width=Minimap::WIDTH
-                            height=Minimap::HEIGHT
+                            style=format!("width:{}px;height:{}px", Minimap::WIDTH, Minimap::HEIGHT)
                             aria-hidden="true"
                             on:pointerdown=move |e| e.stop_propagation()
                             on:click=go
                         >
-                            <g transform=m.transform()>
-                                {move || marks_paths.get().0.iter().map(|mp| view! {
-                                    <path class=format!("marks marks--{}{}", mp.class, if mp.outlined { " marks--outlined" } else { "" }) d=mp.d.clone()></path>
-                                }).collect_view()}
-                            </g>
-                            {move || {
-                                let (x, y, w, h) = m.view_box(camera.get(), size.get());
-                                view! { <rect class="minimap__view" x=x y=y width=w height=h></rect> }
-                            }}
-                        </svg>
+                            <svg class="minimap__marks" width=Minimap::WIDTH height=Minimap::HEIGHT>
+                                <g transform=m.transform()>
+                                    {move || marks_paths.get().0.iter().map(|mp| view! {
+                                        <path class=format!("marks marks--{}{}", mp.class, if mp.outlined { " marks--outlined" } else { "" }) d=mp.d.clone()></path>
+                                    }).collect_view()}
+                                </g>
+                            </svg>
+                            <svg class="minimap__overlay" width=Minimap::WIDTH height=Minimap::HEIGHT>
+                                {move || {
+                                    let (x, y, w, h) = m.view_box(seen.get(), size.get());
+                                    view! { <rect class="minimap__view" data-testid="minimap-view" x=x y=y width=w height=h></rect> }
+                                }}
+                            </svg>
+                        </div>
                     }
                 })}
                 {move || match laying_out.get() {
