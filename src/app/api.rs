@@ -495,7 +495,12 @@ impl Api {
         }
         let path = Api::run_path(env, run_id);
         let text = self.get_text(&path).await?;
-        decode::decode_run(&text).map_err(|e| ApiError::Decode(e.in_document(&path)))
+        // Reading a big run and drawing it are separate tasks, so neither
+        // holds the page for both (the browser paints and takes input between).
+        next_task().await;
+        let run = decode::decode_run(&text).map_err(|e| ApiError::Decode(e.in_document(&path)));
+        next_task().await;
+        run
     }
 
     pub async fn log(&self, log_id: &str) -> Result<Log, ApiError> {
@@ -509,7 +514,10 @@ impl Api {
         }
         let path = format!("logs/{}.json", encode(log_id));
         let text = self.get_text(&path).await?;
-        decode::decode_log(&text).map_err(|e| ApiError::Decode(e.in_document(&path)))
+        next_task().await;
+        let log = decode::decode_log(&text).map_err(|e| ApiError::Decode(e.in_document(&path)));
+        next_task().await;
+        log
     }
 }
 
@@ -547,4 +555,43 @@ async fn join3<A: Future, B: Future, C: Future>(
         }
     })
     .await
+}
+
+/// Resolves in a new task of the event loop (a zero-delay timer): what
+/// follows runs after the browser had a turn to paint and handle input.
+pub async fn next_task() {
+    let state = Rc::new(RefCell::new((false, None::<std::task::Waker>)));
+    let fire = state.clone();
+    let armed = leptos::prelude::set_timeout_with_handle(
+        move || {
+            let mut s = fire.borrow_mut();
+            s.0 = true;
+            if let Some(w) = s.1.take() {
+                w.wake();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+    if armed.is_err() {
+        return;
+    }
+    NextTask(state).await
+}
+
+struct NextTask(Rc<RefCell<(bool, Option<std::task::Waker>)>>);
+
+impl Future for NextTask {
+    type Output = ();
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        let mut s = self.0.borrow_mut();
+        if s.0 {
+            std::task::Poll::Ready(())
+        } else {
+            s.1 = Some(cx.waker().clone());
+            std::task::Poll::Pending
+        }
+    }
 }

@@ -6,6 +6,7 @@
 //! Enter opens the model, `f` fits, `+` / `-` zoom. Camera maths and
 //! culling are `core::camera`; marks and node text are `core::explore`.
 
+use crate::app::api::next_task;
 use crate::app::shared::Shared;
 use crate::app::url_state::ViewCtl;
 use crate::core::camera::{in_view, wheel_factor, Camera, InView, Viewport, ZOOM_IN, ZOOM_OUT};
@@ -122,8 +123,21 @@ pub(super) fn GraphCanvas(
     });
     let edges_path = Memo::new(move |_| Shared(Arc::new(edge_path(&active.get().0.layout))));
     let minimap = Memo::new(move |_| Minimap::new(&active.get().0.layout));
-    let show_minimap =
-        Memo::new(move |_| Minimap::wanted(&active.get().0.layout, seen.get(), size.get()));
+    // The mini-map of a new graph is drawn in a task of its own, after the
+    // graph itself (its marks cover every node).
+    let graph_id = move |a: &Shared<Shown>| Arc::as_ptr(&a.0) as usize;
+    let minimap_of = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        let g = graph_id(&active.get());
+        leptos::task::spawn_local(async move {
+            next_task().await;
+            minimap_of.set(g);
+        });
+    });
+    let show_minimap = Memo::new(move |_| {
+        minimap_of.get() == graph_id(&active.get())
+            && Minimap::wanted(&active.get().0.layout, seen.get(), size.get())
+    });
     // The node (layout position) with keyboard focus.
     let focused = RwSignal::new(None::<usize>);
     let focus_node = move |p: usize| {
