@@ -435,67 +435,154 @@ fn rows<T>(
     out
 }
 
-fn run_from_doc(doc: RawRunDoc) -> Result<Run, DecodeError> {
-    let what = format!("run {}", doc.id);
-    let err = |message: String| DecodeError::new(what.clone(), message);
-    let id = RunId::parse(&doc.id).map_err(|e| err(format!("id: {e}")))?;
-    let start = parse_time("start", &doc.start).map_err(err)?;
-    let end = parse_opt_time("end", &doc.end).map_err(err)?;
-    let mut warnings = Vec::new();
-    // Links and metadata degrade gracefully: a bad neighbour id only loses the link.
-    let previous_run_id =
-        parse_opt_id("previous_run_id", &doc.previous_run_id).unwrap_or_else(|e| {
+/// The row lists of a run document, in the order they are read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Section {
+    Changes,
+    Executions,
+    Audits,
+    Models,
+}
+
+impl Section {
+    fn label(self) -> &'static str {
+        match self {
+            Section::Changes => "changes_since_previous",
+            Section::Executions => "executions",
+            Section::Audits => "audits",
+            Section::Models => "models",
+        }
+    }
+}
+
+/// A run document read a slice at a time, so a big one never holds the
+/// page for long: `new` reads the document's frame (rows stay raw JSON),
+/// each `step` turns at most `rows` rows into the domain, `finish` gives
+/// the run. `decode_run` is the same steps without pauses.
+pub struct RunReader {
+    run: Run,
+    /// The sections still to read, each with its next row's index.
+    pending: Vec<(Section, std::iter::Enumerate<std::vec::IntoIter<Row>>)>,
+    read: usize,
+    total: usize,
+}
+
+impl RunReader {
+    pub fn new(text: &str) -> Result<RunReader, DecodeError> {
+        RunReader::from_doc(parse_json("run", text)?)
+    }
+
+    fn from_doc(doc: RawRunDoc) -> Result<RunReader, DecodeError> {
+        let what = format!("run {}", doc.id);
+        let err = |message: String| DecodeError::new(what.clone(), message);
+        let id = RunId::parse(&doc.id).map_err(|e| err(format!("id: {e}")))?;
+        let start = parse_time("start", &doc.start).map_err(err)?;
+        let end = parse_opt_time("end", &doc.end).map_err(err)?;
+        let mut warnings = Vec::new();
+        // Links and metadata degrade gracefully: a bad neighbour id only loses the link.
+        let previous_run_id =
+            parse_opt_id("previous_run_id", &doc.previous_run_id).unwrap_or_else(|e| {
+                warnings.push(e);
+                None
+            });
+        let next_run_id = parse_opt_id("next_run_id", &doc.next_run_id).unwrap_or_else(|e| {
             warnings.push(e);
             None
         });
-    let next_run_id = parse_opt_id("next_run_id", &doc.next_run_id).unwrap_or_else(|e| {
-        warnings.push(e);
-        None
-    });
-    let refreshed_at = parse_opt_time("refreshed_at", &doc.refreshed_at).unwrap_or_else(|e| {
-        warnings.push(e);
-        None
-    });
-    let changes = rows(
-        "changes_since_previous",
-        doc.changes_since_previous,
-        |v| plan_from_dto(dto(&v)?),
-        &mut warnings,
-    );
-    let executions = rows(
-        "executions",
-        doc.executions,
-        |v| execution_from_dto(dto(&v)?),
-        &mut warnings,
-    );
-    let audits = rows(
-        "audits",
-        doc.audits,
-        |v| audit_from_dto(dto(&v)?),
-        &mut warnings,
-    );
-    let models = rows(
-        "models",
-        doc.models,
-        |v| model_from_dto(dto(&v)?),
-        &mut warnings,
-    );
-    Ok(Run {
-        id,
-        environment: doc.environment,
-        status: Status::from_wire(doc.status.as_deref().unwrap_or("unknown")),
-        refreshed_at,
-        start,
-        end,
-        previous_run_id,
-        next_run_id,
-        changes,
-        executions,
-        audits,
-        models,
-        log_id: non_empty(doc.log_id),
-        warnings,
-    })
+        let refreshed_at = parse_opt_time("refreshed_at", &doc.refreshed_at).unwrap_or_else(|e| {
+            warnings.push(e);
+            None
+        });
+        let total = doc.changes_since_previous.len()
+            + doc.executions.len()
+            + doc.audits.len()
+            + doc.models.len();
+        let run = Run {
+            id,
+            environment: doc.environment,
+            status: Status::from_wire(doc.status.as_deref().unwrap_or("unknown")),
+            refreshed_at,
+            start,
+            end,
+            previous_run_id,
+            next_run_id,
+            changes: Vec::with_capacity(doc.changes_since_previous.len()),
+            executions: Vec::with_capacity(doc.executions.len()),
+            audits: Vec::with_capacity(doc.audits.len()),
+            models: Vec::with_capacity(doc.models.len()),
+            log_id: non_empty(doc.log_id),
+            warnings,
+        };
+        let mut pending = vec![
+            (Section::Models, doc.models.into_iter().enumerate()),
+            (Section::Audits, doc.audits.into_iter().enumerate()),
+            (Section::Executions, doc.executions.into_iter().enumerate()),
+            (
+                Section::Changes,
+                doc.changes_since_previous.into_iter().enumerate(),
+            ),
+        ];
+        pending.retain(|(_, rows)| rows.len() > 0);
+        Ok(RunReader {
+            run,
+            pending,
+            read: 0,
+            total,
+        })
+    }
+
+    /// Reads at most `rows` more rows (at least one); true once all are read.
+    pub fn step(&mut self, rows: usize) -> bool {
+        for _ in 0..rows.max(1) {
+            let Some((section, list)) = self.pending.last_mut() else {
+                return true;
+            };
+            let section = *section;
+            match list.next() {
+                Some((i, row)) => {
+                    self.read += 1;
+                    let r = &mut self.run;
+                    let done = match section {
+                        Section::Changes => {
+                            dto(&row).and_then(plan_from_dto).map(|v| r.changes.push(v))
+                        }
+                        Section::Executions => dto(&row)
+                            .and_then(execution_from_dto)
+                            .map(|v| r.executions.push(v)),
+                        Section::Audits => {
+                            dto(&row).and_then(audit_from_dto).map(|v| r.audits.push(v))
+                        }
+                        Section::Models => {
+                            dto(&row).and_then(model_from_dto).map(|v| r.models.push(v))
+                        }
+                    };
+                    if let Err(e) = done {
+                        r.warnings.push(row_warning(section.label(), i, &e));
+                    }
+                }
+                None => {
+                    self.pending.pop();
+                }
+            }
+        }
+        self.pending.is_empty()
+    }
+
+    /// Rows read so far, of all rows.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.read, self.total)
+    }
+
+    /// The run, with whatever rows were read.
+    pub fn finish(self) -> Run {
+        self.run
+    }
+}
+
+fn run_from_doc(doc: RawRunDoc) -> Result<Run, DecodeError> {
+    let mut reader = RunReader::from_doc(doc)?;
+    while !reader.step(usize::MAX) {}
+    Ok(reader.finish())
 }
 
 pub fn decode_run(text: &str) -> Result<Run, DecodeError> {
@@ -541,6 +628,50 @@ mod tests {
         assert_eq!(run.executions[0].status, Status::Unknown("weird".into()));
         assert_eq!(run.executions[0].duration, Some(Duration::seconds(20)));
         assert!(run.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_run_read_a_few_rows_at_a_time_is_the_run_read_at_once() {
+        let text = format!(
+            r#"{{"id":"{ID}","environment":"prod","status":"failed","start":"2026-11-20T00:00:00Z",
+               "changes_since_previous":[{{"id":"p1","kind":"plan","start":"2026-11-19T00:00:00Z","added":["a"]}},7],
+               "executions":[{{"model":"a","status":"complete","start":"yesterday"}},{{"model":"b","status":"failed"}},{{"model":"c","status":"skipped"}}],
+               "audits":[{{"name":"x","model":"b","status":"failed","blocking":null}}],
+               "models":[{{"name":"a"}},{{"name":"b","upstream":["a"]}},{{"name":"c","upstream":null}},{{"nom":"d"}}]}}"#
+        );
+        let whole = decode_run(&text).unwrap();
+        assert_eq!(whole.executions.len(), 2);
+        assert_eq!(whole.models.len(), 3);
+        assert_eq!(whole.warnings.len(), 3, "{:?}", whole.warnings);
+        for rows in [1, 2, 3, 7, 100] {
+            let mut reader = RunReader::new(&text).unwrap();
+            assert_eq!(reader.progress(), (0, 10));
+            let mut steps = 1;
+            while !reader.step(rows) {
+                steps += 1;
+                let (read, total) = reader.progress();
+                assert!(read <= total && read <= steps * rows, "{rows}: {read}");
+            }
+            assert_eq!(reader.progress(), (10, 10));
+            // Ten rows and four section ends, `rows` at a time.
+            assert!(
+                steps <= 14usize.div_ceil(rows) + 1,
+                "{rows} rows a step: {steps} steps"
+            );
+            assert_eq!(reader.finish(), whole, "{rows} rows a step");
+        }
+        // A document with no rows is read in one step.
+        let empty =
+            format!(r#"{{"id":"{ID}","status":"complete","start":"2026-11-20T00:00:00Z"}}"#);
+        let mut reader = RunReader::new(&empty).unwrap();
+        assert!(reader.step(1));
+        assert_eq!(reader.finish(), decode_run(&empty).unwrap());
+        // A broken frame is refused before any step, with the same message.
+        let bad = format!(r#"{{"id":"{ID}","start":17}}"#);
+        assert_eq!(
+            RunReader::new(&bad).err().map(|e| e.to_string()),
+            decode_run(&bad).err().map(|e| e.to_string())
+        );
     }
 
     #[test]

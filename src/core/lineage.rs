@@ -4,7 +4,7 @@
 use super::graph::{self, Layout, Options, Size};
 use super::model::{Execution, Run, Status};
 use super::sorting;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// Node box height in graph units (the SVG draws 1 unit = 1 px at zoom 1).
 pub const NODE_HEIGHT: f64 = 46.0;
@@ -39,7 +39,7 @@ pub struct Lineage {
     pub downstream: Vec<Vec<usize>>,
     /// (upstream, downstream) pairs.
     pub edges: Vec<(usize, usize)>,
-    index: BTreeMap<String, usize>,
+    index: HashMap<String, usize>,
 }
 
 impl Lineage {
@@ -47,7 +47,7 @@ impl Lineage {
     /// as upstream references, in order of first mention.
     pub fn from_run(run: &Run) -> Lineage {
         let mut names: Vec<String> = Vec::with_capacity(run.models.len());
-        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(run.models.len());
         let mut external = Vec::new();
         for m in &run.models {
             if !index.contains_key(&m.name) {

@@ -61,6 +61,7 @@ try {
     return { heap, wasm, dom };
   };
   let settled;
+  const series = [];
   const t0 = Date.now();
   for (let i = 1; i <= steps; i++) {
     const [url, ready] = targets[i % targets.length];
@@ -70,6 +71,9 @@ try {
     }, url);
     await page.waitForSelector(ready, { timeout: 30_000 });
     if (i === 20) settled = await measure();
+    // After each full round of the pages: does it keep growing (a leak) or
+    // level off once every page was seen (caches warm)?
+    if (i % targets.length === 0 || i === steps) series.push([i, await measure()]);
   }
   const end = await measure();
   const mb = (b) => `${(b / 1048576).toFixed(2)} MB`;
@@ -78,6 +82,12 @@ try {
   console.log(`  JS heap:     after 20: ${mb(settled.heap)}   after ${steps}: ${mb(end.heap)}   growth ${pct(settled.heap, end.heap)}`);
   console.log(`  wasm memory: after 20: ${mb(settled.wasm)}   after ${steps}: ${mb(end.wasm)}   growth ${pct(settled.wasm, end.wasm)}`);
   console.log(`  DOM elements on the last page: ${end.dom}; ${((Date.now() - t0) / steps).toFixed(0)} ms per navigation`);
+  console.log(`  after each round of the ${targets.length} pages (step: JS heap / wasm memory):`);
+  console.log(`    ${series.map(([i, m]) => `${i}: ${mb(m.heap)} / ${mb(m.wasm)}`).join(', ')}`);
+  if (series.length >= 3) {
+    const [, first] = series[0];
+    console.log(`  from the first full round (step ${series[0][0]}) to step ${steps}: JS heap ${pct(first.heap, end.heap)}, wasm memory ${pct(first.wasm, end.wasm)}`);
+  }
   const ok = end.heap <= settled.heap * 1.1 && end.wasm <= settled.wasm * 1.1;
   console.log(ok ? '  within 10 % of the settled figures' : '  MORE than 10 % above the settled figures');
   if (page.errors.length) console.log(`  page errors: ${page.errors.join(' | ')}`);

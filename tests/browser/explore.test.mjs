@@ -134,6 +134,23 @@ test('far out the graph is marks: a drag or a wheel moves the painted layer, the
   const vw = Number(await page.getAttribute('[data-testid=minimap-view]', 'width'));
   assert.ok(Math.abs(vx + vw / 2 - mm.width * 0.9) < 2 || vx + vw >= mm.width - 2, `view rectangle centred on the click: ${vx}+${vw}/2`);
 
+  // Dragging boxes: the painted layer moves, and the drawing catches up
+  // (culled anew) once the view has moved 80 px.
+  {
+    const [x0, y0] = [box.x + box.width / 2, box.y + box.height / 2];
+    const start = await cameraOf(page);
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    await page.mouse.move(x0 + 50, y0, { steps: 2 });
+    await page.waitForFunction(() => document.querySelector('svg.graph__svg').getAttribute('style')?.includes('translate(50.0px,0.0px)'));
+    assert.deepEqual(await cameraOf(page), start, 'boxes stay drawn where they were for 50 px');
+    await page.mouse.move(x0 + 100, y0);
+    await page.waitForFunction(() => !document.querySelector('svg.graph__svg').getAttribute('style'));
+    const moved = await cameraOf(page);
+    assert.ok(Math.abs(moved[0] - (start[0] + 100)) < 0.11 && moved[1] === start[1], `${start} -> ${moved}`);
+    await page.mouse.up();
+  }
+
   // Zoomed out to marks: a handful of paths, no boxes.
   await page.focus('[data-testid=graph]');
   for (let i = 0; i < 12 && (await graph.getAttribute('data-detail')) !== 'marks'; i++) await page.keyboard.press('-');

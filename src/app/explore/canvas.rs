@@ -27,6 +27,9 @@ use wasm_bindgen::JsCast;
 
 /// A wheel zoom over marks is drawn anew once the wheel rests this long.
 const WHEEL_REST_MS: u64 = 150;
+/// Dragging boxes, the drawing follows the view every this many pixels
+/// (less than `CULL_MARGIN`, so what comes into view was drawn).
+const REDRAW_AFTER_PX: f64 = 80.0;
 
 #[component]
 pub(super) fn GraphCanvas(
@@ -306,10 +309,15 @@ pub(super) fn GraphCanvas(
                         if dx.abs() + dy.abs() > 3.0 {
                             moved.set_value(true);
                         }
-                        if detail.get_untracked() == Detail::Marks {
-                            preview.set(Some(c.panned(dx, dy)));
-                        } else {
-                            camera.set(c.panned(dx, dy));
+                        // The compositor moves what is painted; boxes are
+                        // culled anew before the view leaves the drawn margin.
+                        let p = c.panned(dx, dy);
+                        preview.set(Some(p));
+                        if detail.get_untracked() == Detail::Boxes {
+                            let drawn = camera.get_untracked();
+                            if (p.tx - drawn.tx).abs().max((p.ty - drawn.ty).abs()) > REDRAW_AFTER_PX {
+                                commit();
+                            }
                         }
                     }
                 }
