@@ -49,14 +49,13 @@ fn files_in(dir: &Path) -> Vec<(String, String, PathBuf)> {
     // File names carry the start to the second, and two runs can start in
     // the same second (CI saw it): order by the first event's start to the
     // millisecond, then by name.
+    // Compared as times, not text: "…:55Z" is before "…:55.123Z".
     let started = |p: &Path| {
         let first = events_of(p).into_iter().next().expect("an event");
-        first
-            .get("start")
-            .or_else(|| first.get("at"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
+        ["start", "at"]
+            .iter()
+            .find_map(|k| first.get(*k).and_then(Value::as_str))
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
     };
     out.sort_by_cached_key(|f| (started(&f.2), f.2.clone()));
     let kinds: Vec<&str> = out.iter().map(|f| f.0.as_str()).collect();
@@ -89,6 +88,24 @@ fn runs_started_in_the_same_second_are_ordered_by_their_first_event() {
             _ => (text, name),
         };
         std::fs::write(dir.join(name), text).unwrap();
+    }
+    let ids: Vec<String> = files_in(&dir).into_iter().map(|f| f.1).collect();
+    assert_eq!(ids[1..3], [early.to_string(), late.to_string()]);
+
+    // Starts in the same second, one written without a fraction: "…:55Z"
+    // sorts after "…:55.900Z" as text, but is the earlier time.
+    let second = events_of(&f[1].2)[0]["at"].as_str().unwrap()[..19].to_string();
+    for (id, at) in [
+        (early, format!("{second}Z")),
+        (late, format!("{second}.900Z")),
+    ] {
+        let path = dir.join(format!("{stamp}-run-{id}.jsonl"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        let mut first: Value = serde_json::from_str(&lines[0]).unwrap();
+        first["at"] = Value::String(at);
+        lines[0] = first.to_string();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     }
     let ids: Vec<String> = files_in(&dir).into_iter().map(|f| f.1).collect();
     assert_eq!(ids[1..3], [early.to_string(), late.to_string()]);

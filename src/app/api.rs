@@ -573,9 +573,12 @@ pub async fn next_task() {
     let fire = state.clone();
     let armed = leptos::prelude::set_timeout_with_handle(
         move || {
-            let mut s = fire.borrow_mut();
-            s.0 = true;
-            if let Some(w) = s.1.take() {
+            let waker = {
+                let mut s = fire.borrow_mut();
+                s.0 = true;
+                s.1.take()
+            };
+            if let Some(w) = waker {
                 w.wake();
             }
         },

@@ -57,6 +57,7 @@ pub(super) fn GraphCanvas(
         }
     };
     let wheel_generation = StoredValue::new(0u32);
+    let detail_at_press = StoredValue::new(Detail::Boxes);
     let drag = StoredValue::new(None::<(f64, f64, Camera)>);
     let moved = StoredValue::new(false);
 
@@ -73,6 +74,8 @@ pub(super) fn GraphCanvas(
     };
     let fit = move || {
         let a = active.get_untracked();
+        // A fit or a zoom ends a drag under way (its start no longer holds).
+        drag.set_value(None);
         preview.set(None);
         camera.set(Camera::fit(
             a.0.layout.width,
@@ -96,6 +99,7 @@ pub(super) fn GraphCanvas(
         }
     });
     let zoom_at = move |cx: f64, cy: f64, factor: f64| {
+        drag.set_value(None);
         commit();
         camera.update(|c| *c = c.zoomed_at(cx, cy, factor));
     };
@@ -280,7 +284,13 @@ pub(super) fn GraphCanvas(
                 on:keydown=on_key
                 on:wheel=move |e| {
                     e.prevent_default();
-                    let (x, y, f) = (e.offset_x() as f64, e.offset_y() as f64, wheel_factor(e.delta_y()));
+                    // Screen coordinates in the canvas (offsetX would be in the
+                    // moved picture's, or the mini-map's, when over them).
+                    let Some(el) = container.get_untracked() else { return };
+                    let r = el.get_bounding_client_rect();
+                    let (x, y) = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+                    let f = wheel_factor(e.delta_y());
+                    drag.set_value(None);
                     if detail.get_untracked() == Detail::Boxes {
                         zoom_at(x, y, f);
                         return;
@@ -299,6 +309,9 @@ pub(super) fn GraphCanvas(
                     );
                 }
                 on:pointerdown=move |e| {
+                    // A wheel zoom still at rest ends here, not in mid-drag.
+                    wheel_generation.update_value(|g| *g = g.wrapping_add(1));
+                    detail_at_press.set_value(detail.get_untracked());
                     commit();
                     drag.set_value(Some((e.client_x() as f64, e.client_y() as f64, camera.get_untracked())));
                     moved.set_value(false);
@@ -331,7 +344,8 @@ pub(super) fn GraphCanvas(
                 }
                 on:click=move |e| {
                     // Marks are not elements: a click finds the node under it.
-                    if detail.get_untracked() == Detail::Marks && !moved.get_value() {
+                    // As drawn when pressed (a press may turn marks into boxes).
+                    if detail_at_press.get_value() == Detail::Marks && !moved.get_value() {
                         let Some(el) = container.get_untracked() else { return };
                         let r = el.get_bounding_client_rect();
                         let c = camera.get_untracked();
@@ -502,7 +516,8 @@ pub(super) fn GraphCanvas(
                         e.stop_propagation();
                         let Some(t) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
                         let r = t.get_bounding_client_rect();
-                        let p = m.to_layout(e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+                        let (left, top) = (r.left() + t.client_left() as f64, r.top() + t.client_top() as f64);
+                        let p = m.to_layout(e.client_x() as f64 - left, e.client_y() as f64 - top);
                         commit();
                         let c = camera.get_untracked();
                         let v = size.get_untracked();
