@@ -44,9 +44,9 @@ pub(super) fn GraphCanvas(
     let ctl = expect_context::<ViewCtl>();
     let container: NodeRef<Div> = NodeRef::new();
     let size = RwSignal::new(Viewport::DEFAULT);
-    // What the drawing is built with, and, in marks mode while a pan or a
-    // wheel zoom is under way, what is seen: the compositor moves the
-    // painted marks (a CSS transform) and the drawing follows at the end.
+    // What the drawing is built with, and, while a drag (or over marks, a
+    // wheel zoom) is under way, what is seen: the compositor moves the
+    // painted graph (a CSS transform) and the drawing follows.
     let camera = RwSignal::new(Camera::START);
     let preview = RwSignal::new(None::<Camera>);
     let seen = Memo::new(move |_| preview.get().unwrap_or_else(|| camera.get()));
@@ -60,6 +60,15 @@ pub(super) fn GraphCanvas(
     let detail_at_press = StoredValue::new(Detail::Boxes);
     let drag = StoredValue::new(None::<(f64, f64, Camera)>);
     let moved = StoredValue::new(false);
+    // A pointer event's screen point in the canvas (offsetX would be in the
+    // moved picture's, or the mini-map's, coordinates when over them).
+    let canvas_point = move |e: &web_sys::MouseEvent| {
+        let r = container.get_untracked()?.get_bounding_client_rect();
+        Some((
+            e.client_x() as f64 - r.left(),
+            e.client_y() as f64 - r.top(),
+        ))
+    };
 
     let measure = move || {
         if let Some(el) = container.get_untracked() {
@@ -284,11 +293,7 @@ pub(super) fn GraphCanvas(
                 on:keydown=on_key
                 on:wheel=move |e| {
                     e.prevent_default();
-                    // Screen coordinates in the canvas (offsetX would be in the
-                    // moved picture's, or the mini-map's, when over them).
-                    let Some(el) = container.get_untracked() else { return };
-                    let r = el.get_bounding_client_rect();
-                    let (x, y) = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+                    let Some((x, y)) = canvas_point(&e) else { return };
                     let f = wheel_factor(e.delta_y());
                     drag.set_value(None);
                     if detail.get_untracked() == Detail::Boxes {
@@ -346,10 +351,9 @@ pub(super) fn GraphCanvas(
                     // Marks are not elements: a click finds the node under it.
                     // As drawn when pressed (a press may turn marks into boxes).
                     if detail_at_press.get_value() == Detail::Marks && !moved.get_value() {
-                        let Some(el) = container.get_untracked() else { return };
-                        let r = el.get_bounding_client_rect();
+                        let Some((x, y)) = canvas_point(&e) else { return };
                         let c = camera.get_untracked();
-                        let at = to_layout(c, e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+                        let at = to_layout(c, x, y);
                         if let Some(p) = node_at(&active.get_untracked().0.layout, at, 6.0 / c.k) {
                             select_at(p);
                         }
