@@ -9,7 +9,7 @@
 // after the last step, garbage is collected (CDP HeapProfiler.collectGarbage)
 // and the JS heap (Runtime.getHeapUsage) and the wasm memory (the size of the
 // module's WebAssembly.Memory, which only grows) are printed, with the growth
-// from step 20 to the end.
+// from step 20 to the end. The script holds no element handle (see below).
 import { launch, readApi } from './harness.mjs';
 
 const args = process.argv.slice(2);
@@ -69,7 +69,10 @@ try {
       history.pushState({}, '', url);
       dispatchEvent(new PopStateEvent('popstate', { state: {} }));
     }, url);
-    await page.waitForSelector(ready, { timeout: 30_000 });
+    // A locator, not waitForSelector: that returns an element handle which
+    // Playwright keeps (a DevTools "console" handle) until disposed, and so
+    // keeps every page's detached DOM alive, as a leak of the app would.
+    await page.locator(ready).first().waitFor({ timeout: 30_000 });
     if (i === 20) settled = await measure();
     // After each full round of the pages: does it keep growing (a leak) or
     // level off once every page was seen (caches warm)?
