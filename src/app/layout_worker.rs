@@ -147,6 +147,14 @@ fn post(worker: &Worker, data: &[f64]) -> bool {
         .is_ok()
 }
 
+/// Starts the worker ahead of the first big layout (a run page calls it
+/// when it opens), so that its wasm is compiled while the run is read
+/// rather than after. Nothing is laid out; a worker that cannot start is
+/// noticed, and reported, when a layout is asked for.
+pub fn warm_up() {
+    start_worker();
+}
+
 /// Starts the worker unless it runs (or failed); false if it cannot run.
 fn start_worker() -> bool {
     let state = STATE.with(|s| match s.borrow().worker {

@@ -26,6 +26,9 @@ use std::sync::Arc;
 #[component]
 pub fn RunPage() -> impl IntoView {
     let api = expect_context::<Api>();
+    // Explore's big layouts go to a web worker: it starts now, while the
+    // run is read, not when the graph is first drawn.
+    super::layout_worker::warm_up();
     let params = use_params_map();
     let query = use_query_map();
     let env = Memo::new(move |_| params.read().get("env").unwrap_or_default());

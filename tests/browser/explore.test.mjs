@@ -200,3 +200,19 @@ test('far out the graph is marks: a drag or a wheel moves the painted layer, the
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a run page starts the layout worker before Explore is opened', async () => {
+  // Its wasm compiles while the run is read, so a big lineage is not kept
+  // waiting for the worker to boot when Explore opens.
+  const page = await h.page();
+  const run = readApi('environments/prod/activity.json').activity.find((a) => a.kind === 'run');
+  await page.goto(`${h.base}/environments/prod/runs/${run.id}`);
+  await page.locator('[data-testid=executions-table] tbody tr[data-model]').first().waitFor();
+  for (let i = 0; i < 100 && page.workers().length === 0; i++) await page.waitForTimeout(100);
+  assert.deepEqual(page.workers().map((w) => new URL(w.url()).pathname), ['/runlens-layout-worker_loader.js']);
+  // Nothing was laid out: the demo's lineages are small (laid out on the
+  // page) and Explore was not opened.
+  assert.equal(await page.evaluate(() => window.__runlensLayouts ?? 0), 0);
+  assert.equal(await page.locator('[data-testid=graph]').count(), 0);
+  await page.context().close();
+});
