@@ -359,7 +359,7 @@ impl Api {
             });
         }
         let ctype = resp.headers().get("content-type").unwrap_or_default();
-        let text = resp.text().await.map_err(network)?;
+        let text = answer::body_text(resp.binary().await.map_err(network)?);
         // A static host with a single-page-app fallback answers unknown paths
         // with this app's index.html and 200: that is a missing resource. Any
         // other page is a wrong base URL or a login in the way.

@@ -18,6 +18,22 @@ pub enum WebPage {
     Other { title: Option<String> },
 }
 
+/// An answer's body as text, as the Fetch standard's `text()` reads it
+/// (UTF-8, a leading byte-order mark dropped, bad bytes replaced by U+FFFD),
+/// from its bytes. The shell reads bytes: moving a JS string of several
+/// megabytes into wasm (UTF-16 to UTF-8) costs far more than this check.
+/// Valid UTF-8 is taken as it is, without a copy.
+pub fn body_text(mut bytes: Vec<u8>) -> String {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
 /// Whether a `200` answer is a web page, and whose. `content_type` is the
 /// header's value; the body is looked at when the type is HTML or the text
 /// starts like markup.
@@ -91,6 +107,23 @@ pub fn seconds_text(d: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_body_is_read_as_fetch_reads_text() {
+        assert_eq!(body_text(b"{\"a\": 1}".to_vec()), "{\"a\": 1}");
+        // The byte-order mark goes (JSON would not parse with it), once.
+        assert_eq!(body_text(b"\xEF\xBB\xBF[1]".to_vec()), "[1]");
+        assert_eq!(
+            body_text(b"\xEF\xBB\xBF\xEF\xBB\xBF[1]".to_vec()),
+            "\u{feff}[1]"
+        );
+        // Bad bytes become U+FFFD; nothing panics, nothing is dropped.
+        assert_eq!(body_text(b"[\"a\xFFb\"]".to_vec()), "[\"a\u{fffd}b\"]");
+        assert_eq!(body_text(b"\xC3".to_vec()), "\u{fffd}");
+        assert_eq!(body_text(Vec::new()), "");
+        assert_eq!(body_text("é ✓".as_bytes().to_vec()), "é ✓");
+    }
+
     use super::*;
 
     #[test]
