@@ -498,9 +498,9 @@ impl Api {
         // Reading a big run and drawing it are separate tasks, so neither
         // holds the page for both (the browser paints and takes input between).
         next_task().await;
+        // The rows stay text in `text` until read.
         let mut reader =
             decode::RunReader::new(&text).map_err(|e| ApiError::Decode(e.in_document(&path)))?;
-        drop(text);
         while !reader.step(ROWS_PER_TASK) {
             next_task().await;
         }

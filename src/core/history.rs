@@ -249,6 +249,11 @@ impl UsualFilter {
             (_, None) => false,
         }
     }
+    /// The chip's count: models of the run (each once, however many
+    /// executions it had) that the filter keeps, from [`compare`]'s answer.
+    pub fn count(self, h: &BTreeMap<String, ModelHistory>) -> usize {
+        h.values().filter(|m| self.matches(Some(m))).count()
+    }
 }
 
 /// "+216 %, 2 min 10 s slower", "-20 %, 12 s faster", or `None` without a
@@ -437,6 +442,15 @@ mod tests {
             .map(|(k, _)| k.as_str())
             .collect();
         assert_eq!(new, ["b", "e"]);
+        // The chips' counts: b and e failed anew; a alone is slower.
+        assert_eq!(UsualFilter::NewFailures.count(&h), 2);
+        assert_eq!(UsualFilter::Slower.count(&h), 1);
+        // A model with several executions is counted once.
+        let twice = run(6, &[("b", F, 1), ("b", F, 2), ("a", C, 60)]);
+        assert_eq!(
+            UsualFilter::NewFailures.count(&compare(&twice, &previous)),
+            1
+        );
         let models = ["e", "a", "d", "b"];
         let mut shown = vec![0, 1, 2, 3];
         sort_by_change(&mut shown, |i| models[i], &h, true);
