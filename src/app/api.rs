@@ -359,7 +359,9 @@ impl Api {
             });
         }
         let ctype = resp.headers().get("content-type").unwrap_or_default();
-        let text = resp.text().await.map_err(network)?;
+        // The bytes, copied into wasm as they are, then read as UTF-8
+        // (converting a big document's JavaScript string held the page).
+        let text = answer::utf8_text(resp.binary().await.map_err(network)?);
         // A static host with a single-page-app fallback answers unknown paths
         // with this app's index.html and 200: that is a missing resource. Any
         // other page is a wrong base URL or a login in the way.
@@ -501,6 +503,7 @@ impl Api {
         // The rows stay text in `text` until read.
         let mut reader =
             decode::RunReader::new(&text).map_err(|e| ApiError::Decode(e.in_document(&path)))?;
+        next_task().await;
         while !reader.step(ROWS_PER_TASK) {
             next_task().await;
         }

@@ -89,9 +89,39 @@ pub fn seconds_text(d: Duration) -> String {
     }
 }
 
+/// An answer's bytes as text, the way `fetch`'s `text()` reads them (UTF-8,
+/// a leading byte order mark dropped, bad bytes replaced by U+FFFD), so the
+/// page can copy the bytes of a big document into wasm as they are rather
+/// than convert a JavaScript string.
+pub fn utf8_text(bytes: Vec<u8>) -> String {
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_read_as_fetch_reads_text() {
+        assert_eq!(utf8_text(b"{\"a\":1}".to_vec()), "{\"a\":1}");
+        assert_eq!(
+            utf8_text("caf\u{e9} \u{2192}".as_bytes().to_vec()),
+            "caf\u{e9} \u{2192}"
+        );
+        // A byte order mark is dropped; only the first one.
+        assert_eq!(utf8_text(b"\xef\xbb\xbf[1]".to_vec()), "[1]");
+        assert_eq!(utf8_text(b"\xef\xbb\xbf\xef\xbb\xbf".to_vec()), "\u{feff}");
+        // Bytes that are not UTF-8 become U+FFFD, the rest is kept.
+        assert_eq!(utf8_text(b"a\xffb\xc3".to_vec()), "a\u{fffd}b\u{fffd}");
+        assert_eq!(utf8_text(Vec::new()), "");
+    }
 
     #[test]
     fn only_the_apps_own_page_is_not_found() {
