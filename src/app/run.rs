@@ -290,6 +290,13 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
         }
     };
     register_tab_shortcut(Callback::new(switch_tab));
+    // The tab's panel is first drawn a task after the page's header (a big
+    // run's table or graph is work of its own); tab switches draw at once.
+    let panel_ready = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        next_task().await;
+        panel_ready.try_set(true);
+    });
     view! {
         <div class="run-nav">{nav}</div>
         {move || {
@@ -406,7 +413,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                 .collect_view()}
         </div>
         <div role="tabpanel" id="run-tabpanel" aria-labelledby=move || format!("run-tab-{}", tab.get().key())>
-            {move || match tab.get() {
+            {move || panel_ready.get().then(|| match tab.get() {
                 RunTab::Executions => view! { <ExecutionsTab run=run /> }.into_any(),
                 RunTab::Audits => view! { <AuditsTab run=run /> }.into_any(),
                 // A new lineage (models or edges changed) is a new graph; a new
@@ -417,7 +424,7 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                 })
                 .into_any(),
                 RunTab::Timeline => view! { <TimelineTab run=run /> }.into_any(),
-            }}
+            })}
         </div>
     }
 }

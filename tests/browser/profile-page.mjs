@@ -110,7 +110,7 @@ function report(events) {
         sub.set(e.name, (sub.get(e.name) ?? 0) + e.dur / 1000);
       }
     }
-    console.log(`\n== task of ${(t.dur / 1000).toFixed(1)} ms at ${((t.ts - t0) / 1000).toFixed(0)} ms (${inside.length} samples): ${[...sub].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+    console.log(`\n== task of ${(t.dur / 1000).toFixed(1)} ms (${((t.tdur ?? 0) / 1000).toFixed(0)} ms CPU) at ${((t.ts - t0) / 1000).toFixed(0)} ms (${inside.length} samples): ${[...sub].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
     const rows = (m) => [...m].sort((x, y) => y[1] - x[1]).slice(0, top);
     console.log('  inclusive:');
     for (const [n, ms] of rows(incl)) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${n.slice(0, 160)}`);
