@@ -359,6 +359,8 @@ impl Api {
             });
         }
         let ctype = resp.headers().get("content-type").unwrap_or_default();
+        // The bytes, copied into wasm as they are, then read as UTF-8
+        // (converting a big document's JavaScript string held the page).
         let text = answer::body_text(resp.binary().await.map_err(network)?);
         // A static host with a single-page-app fallback answers unknown paths
         // with this app's index.html and 200: that is a missing resource. Any
@@ -498,9 +500,10 @@ impl Api {
         // Reading a big run and drawing it are separate tasks, so neither
         // holds the page for both (the browser paints and takes input between).
         next_task().await;
+        // The rows stay text in `text` until read.
         let mut reader =
             decode::RunReader::new(&text).map_err(|e| ApiError::Decode(e.in_document(&path)))?;
-        drop(text);
+        next_task().await;
         while !reader.step(ROWS_PER_TASK) {
             next_task().await;
         }

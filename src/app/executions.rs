@@ -23,11 +23,25 @@ use std::sync::Arc;
 pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let history = expect_context::<RunHistory>();
-    // Rebuilt for each version of the run (a run in progress changes).
-    let index = Memo::new(move |_| Shared(Arc::new(SearchIndex::build(&run.read().executions))));
-    let keys = Memo::new(move |_| Shared(Arc::new(route::exec_keys(&run.read().executions))));
     let query = Memo::new(move |_| ctl.view.read().executions.clone());
     let usual = Memo::new(move |_| ctl.view.read().usual);
+    // Rebuilt for each version of the run (a run in progress changes); the
+    // search index only once a search needs it (not for the first draw).
+    let searching = Memo::new(move |_| table::searches(&query.read().text));
+    let index = Memo::new(move |_| {
+        Shared(Arc::new(if searching.get() {
+            SearchIndex::build(&run.read().executions)
+        } else {
+            SearchIndex::default()
+        }))
+    });
+    // Each row's `exec=` key: read when a row is opened (or one is open),
+    // not to draw the rows.
+    let keys = Memo::new(move |_| Shared(Arc::new(route::exec_keys(&run.read().executions))));
+    // Filtered and sorted; then the history's chip and column, which read
+    // the history only when used (it arrives after the first draw).
+    let queried =
+        Memo::new(move |_| table::query(&run.read().executions, &index.read().0, &query.read()));
     let spec = TableSpec {
         noun: "executions",
         columns: columns(EXECUTION_COLUMNS),
@@ -35,11 +49,17 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
         update: Arc::new(move |f| ctl.update(|v| f(&mut v.executions))),
         total: Signal::derive(move || run.read().executions.len()),
         shown: Memo::new(move |_| {
-            let r = run.read();
-            let mut shown = table::query(&r.executions, &index.read().0, &query.read());
-            // The history chip and column: the page has the history.
-            let hist = history.0.get();
+            let mut shown = queried.get();
             let filter = usual.get();
+            let by_change = query.with(|q| {
+                q.sort.as_ref().and_then(|s| ExecColumn::parse(&s.column))
+                    == Some(ExecColumn::VsUsual)
+            });
+            if filter.is_none() && !by_change {
+                return shown;
+            }
+            let r = run.read();
+            let hist = history.0.get();
             if let (Some(f), Some(h)) = (filter, &hist) {
                 shown.retain(|&i| f.matches(h.get(&r.executions[i].model)));
             } else if filter.is_some() {
@@ -57,14 +77,9 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
             table::status_counts(&run.read().executions, &index.read().0, &query.read().text)
         }),
         // Reads the run: a new version redraws the rows in view, in place.
-        row: Arc::new(move |i| {
-            let (r, k) = (run.get(), keys.get());
-            match (r.executions.get(i), k.0.get(i)) {
-                (Some(ex), Some(key)) => {
-                    view! { <ExecRow ex=ex.clone() key=key.clone() row=i /> }.into_any()
-                }
-                _ => ().into_any(),
-            }
+        row: Arc::new(move |i| match run.get().executions.get(i) {
+            Some(ex) => view! { <ExecRow ex=ex.clone() keys=keys row=i /> }.into_any(),
+            None => ().into_any(),
         }),
         min_width: 1560,
         details: Some(Details {
@@ -93,18 +108,7 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
                 {UsualFilter::ALL
                     .into_iter()
                     .map(|f| {
-                        let count = move || {
-                            history.0.get().map(|h| {
-                                run.read()
-                                    .executions
-                                    .iter()
-                                    .map(|e| e.model.as_str())
-                                    .collect::<std::collections::BTreeSet<_>>()
-                                    .into_iter()
-                                    .filter(|m| f.matches(h.get(*m)))
-                                    .count()
-                            })
-                        };
+                        let count = move || history.0.get().map(|h| f.count(&h));
                         view! {
                             <button
                                 class="chip chip--toggle"
@@ -146,7 +150,7 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
 }
 
 #[component]
-fn ExecRow(ex: Execution, key: String, row: usize) -> impl IntoView {
+fn ExecRow(ex: Execution, keys: Memo<Shared<Vec<String>>>, row: usize) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let duration = match (&ex.duration, &ex.status) {
         (Some(d), _) => format::human_duration(*d),
@@ -154,13 +158,15 @@ fn ExecRow(ex: Execution, key: String, row: usize) -> impl IntoView {
         _ => "—".into(),
     };
     let open = move |_| {
-        let k = key.clone();
+        let Some(k) = keys.with_untracked(|k| k.0.get(row).cloned()) else {
+            return;
+        };
         ctl.update(|v| {
             v.detail = Some(k);
             v.log.line = None;
         });
     };
-    let open2 = open.clone();
+    let open2 = open;
     let history = expect_context::<RunHistory>();
     let m = ex.model.clone();
     let usual_cell = move || {

@@ -71,7 +71,10 @@ thread_local! {
 /// The layout already known for `request` (cached), or, for a small graph,
 /// laid out now; `None` when it has to wait for the worker.
 pub fn at_once(request: &Request) -> Option<Arc<Layout>> {
-    let key = request.key();
+    at_once_keyed(request.key(), request)
+}
+
+fn at_once_keyed(key: u64, request: &Request) -> Option<Arc<Layout>> {
     if let Some(l) = STATE.with(|s| s.borrow_mut().cache.get(key)) {
         return Some(l);
     }
@@ -81,10 +84,10 @@ pub fn at_once(request: &Request) -> Option<Arc<Layout>> {
 
 /// The layout of `request`: at once when possible, else from the worker.
 pub async fn layout(request: Request) -> Arc<Layout> {
-    if let Some(l) = at_once(&request) {
+    let key = request.key();
+    if let Some(l) = at_once_keyed(key, &request) {
         return l;
     }
-    let key = request.key();
     // The same graph asked for twice waits for one job.
     let slot = STATE.with(|s| {
         s.borrow()

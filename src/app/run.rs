@@ -1,6 +1,6 @@
 //! The run page: header cards, changes since the previous run, tabs.
 
-use super::api::Api;
+use super::api::{next_task, Api};
 use super::audits::AuditsTab;
 use super::context::Clock;
 use super::context::{TabShortcut, TimeCtx};
@@ -10,12 +10,12 @@ use super::live::{poll, second_clock};
 use super::log::LogView;
 use super::timeline::TimelineTab;
 use super::url_state::{replace_opts, ViewCtl};
-use super::widgets::{offset_for, show_result, NotFound, StatusBadge, Timestamp, Zone};
+use super::widgets::{offset_for, show_result, Loading, NotFound, StatusBadge, Timestamp, Zone};
 use crate::core::changes;
 use crate::core::format;
 use crate::core::health::{self, RunHealth};
 use crate::core::keys;
-use crate::core::lineage::Lineage;
+use crate::core::lineage::{Lineage, LineageBuilder};
 use crate::core::live;
 use crate::core::model::{PlanChange, Run, Status};
 use crate::core::route::{self, RunTab, RunView};
@@ -88,6 +88,10 @@ pub fn RunPage() -> impl IntoView {
         }}
     }
 }
+
+/// Units of lineage work per task (`LineageBuilder::step`: a model, an
+/// execution, an upstream name; about 10 ms in the browser).
+const LINEAGE_WORK: usize = 20_000;
 
 #[component]
 fn RunBody(run: Arc<Run>) -> impl IntoView {
@@ -179,6 +183,9 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                     Err(_) => return None,
                 }
             }
+            // The comparison is made in a task after the page's first draw
+            // (without earlier runs to read, this would be the same task).
+            next_task().await;
             Some(Arc::new(previous))
         }
     });
@@ -221,14 +228,30 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
     let changes = Memo::new(move |_| run.with(|r| r.changes.clone()));
     let health = Memo::new(move |_| health::health(&run.get()));
     let log_id = Memo::new(move |_| run.with(|r| r.log_id.clone()));
-    // The lineage: rebuilt from each version, but kept (the same pointer,
-    // so the graph is not laid out again) while models and edges are equal.
-    let lineage = Memo::new(move |prev: Option<&Arc<Lineage>>| {
-        let l = Lineage::from_run(&run.get());
-        match prev {
-            Some(p) if **p == l => p.clone(),
-            _ => Arc::new(l),
-        }
+    // The lineage: rebuilt from each version a slice at a time, in tasks
+    // after the page is drawn (a big run's takes a while, and only the
+    // Explore tab and its count need it); kept (the same pointer, so the
+    // graph is not laid out again) while models and edges are equal.
+    let lineage = RwSignal::new(None::<Arc<Lineage>>);
+    Effect::new(move |_| {
+        let r = run.get();
+        leptos::task::spawn_local(async move {
+            let mut b = LineageBuilder::new(&r);
+            loop {
+                next_task().await;
+                // A newer version (or no page) wins.
+                if run.try_with_untracked(|now| Arc::ptr_eq(now, &r)) != Some(true) {
+                    return;
+                }
+                if b.step(&r, LINEAGE_WORK) {
+                    break;
+                }
+            }
+            let l = b.finish();
+            if lineage.try_with_untracked(|prev| prev.as_deref() != Some(&l)) == Some(true) {
+                lineage.set(Some(Arc::new(l)));
+            }
+        });
     });
     let counts = Memo::new(move |_| {
         let r = run.get();
@@ -247,7 +270,10 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                     r.audits.len().to_string()
                 },
             ),
-            (RunTab::Explore, lineage.read().len().to_string()),
+            (
+                RunTab::Explore,
+                lineage.with(|l| l.as_ref().map(|l| l.len().to_string()).unwrap_or_default()),
+            ),
             // No count: the timeline is of the same executions.
             (RunTab::Timeline, String::new()),
         ]
@@ -267,6 +293,13 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
         }
     };
     register_tab_shortcut(Callback::new(switch_tab));
+    // The tab's panel is first drawn a task after the page's header (a big
+    // run's table or graph is work of its own); tab switches draw at once.
+    let panel_ready = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        next_task().await;
+        panel_ready.try_set(true);
+    });
     view! {
         <div class="run-nav">{nav}</div>
         {move || {
@@ -383,14 +416,18 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                 .collect_view()}
         </div>
         <div role="tabpanel" id="run-tabpanel" aria-labelledby=move || format!("run-tab-{}", tab.get().key())>
-            {move || match tab.get() {
+            {move || panel_ready.get().then(|| match tab.get() {
                 RunTab::Executions => view! { <ExecutionsTab run=run /> }.into_any(),
                 RunTab::Audits => view! { <AuditsTab run=run /> }.into_any(),
                 // A new lineage (models or edges changed) is a new graph; a new
                 // version with the same lineage only changes statuses.
-                RunTab::Explore => (move || view! { <ExploreTab run=run lineage=lineage.get() /> }).into_any(),
+                RunTab::Explore => (move || match lineage.get() {
+                    Some(l) => view! { <ExploreTab run=run lineage=l /> }.into_any(),
+                    None => view! { <Loading what="the lineage" /> }.into_any(),
+                })
+                .into_any(),
                 RunTab::Timeline => view! { <TimelineTab run=run /> }.into_any(),
-            }}
+            })}
         </div>
     }
 }

@@ -130,9 +130,15 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
             }
         }
     };
+    // Measured before the next frame, not as the table is built (reading a
+    // size forces the layout of the page into the task that built it).
     Effect::new(move |_| {
         if scroller.get().is_some() {
-            measure();
+            request_animation_frame(move || {
+                if scroller.try_get_untracked().flatten().is_some() {
+                    measure();
+                }
+            });
         }
     });
     let window = Memo::new(move |_| {

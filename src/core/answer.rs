@@ -107,6 +107,7 @@ pub fn seconds_text(d: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn a_body_is_read_as_fetch_reads_text() {
@@ -123,8 +124,6 @@ mod tests {
         assert_eq!(body_text(Vec::new()), "");
         assert_eq!(body_text("é ✓".as_bytes().to_vec()), "é ✓");
     }
-
-    use super::*;
 
     #[test]
     fn only_the_apps_own_page_is_not_found() {

@@ -107,7 +107,7 @@ pub(crate) fn located(e: serde_path_to_error::Error<serde_json::Error>) -> Strin
     }
 }
 
-fn parse_json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, DecodeError> {
+fn parse_json<'a, T: serde::Deserialize<'a>>(what: &str, text: &'a str) -> Result<T, DecodeError> {
     let syntax = |e: serde_json::Error| {
         if text.trim_start().starts_with('<') {
             "the API answered with a web page instead of JSON".to_string()
@@ -192,9 +192,13 @@ fn dto<T: DeserializeOwned>(v: &serde_json::value::RawValue) -> Result<T, String
 /// One row of a document's list, as its JSON text.
 type Row = Box<serde_json::value::RawValue>;
 
+/// One row of a run document, as its JSON text in the document (a big
+/// run's frame is read without copying each row).
+type RowRef<'a> = &'a serde_json::value::RawValue;
+
 // `null` is absent here too (`or_default`, `Option`); times say so in errors.
 #[derive(serde::Deserialize)]
-struct RawRunDoc {
+struct RawRunDoc<'a> {
     id: String,
     #[serde(default, deserialize_with = "de::or_default")]
     environment: String,
@@ -210,14 +214,14 @@ struct RawRunDoc {
     previous_run_id: Option<String>,
     #[serde(default)]
     next_run_id: Option<String>,
-    #[serde(default, deserialize_with = "de::or_default")]
-    changes_since_previous: Vec<Row>,
-    #[serde(default, deserialize_with = "de::or_default")]
-    executions: Vec<Row>,
-    #[serde(default, deserialize_with = "de::or_default")]
-    audits: Vec<Row>,
-    #[serde(default, deserialize_with = "de::or_default")]
-    models: Vec<Row>,
+    #[serde(borrow, default, deserialize_with = "de::or_default")]
+    changes_since_previous: Vec<RowRef<'a>>,
+    #[serde(borrow, default, deserialize_with = "de::or_default")]
+    executions: Vec<RowRef<'a>>,
+    #[serde(borrow, default, deserialize_with = "de::or_default")]
+    audits: Vec<RowRef<'a>>,
+    #[serde(borrow, default, deserialize_with = "de::or_default")]
+    models: Vec<RowRef<'a>>,
     #[serde(default)]
     log_id: Option<String>,
 }
@@ -459,20 +463,24 @@ impl Section {
 /// page for long: `new` reads the document's frame (rows stay raw JSON),
 /// each `step` turns at most `rows` rows into the domain, `finish` gives
 /// the run. `decode_run` is the same steps without pauses.
-pub struct RunReader {
+pub struct RunReader<'a> {
     run: Run,
     /// The sections still to read, each with its next row's index.
-    pending: Vec<(Section, std::iter::Enumerate<std::vec::IntoIter<Row>>)>,
+    pending: Vec<(
+        Section,
+        std::iter::Enumerate<std::vec::IntoIter<RowRef<'a>>>,
+    )>,
     read: usize,
     total: usize,
 }
 
-impl RunReader {
-    pub fn new(text: &str) -> Result<RunReader, DecodeError> {
+impl<'a> RunReader<'a> {
+    /// Reads the frame of `text`, which the reader borrows until the end.
+    pub fn new(text: &'a str) -> Result<RunReader<'a>, DecodeError> {
         RunReader::from_doc(parse_json("run", text)?)
     }
 
-    fn from_doc(doc: RawRunDoc) -> Result<RunReader, DecodeError> {
+    fn from_doc(doc: RawRunDoc<'a>) -> Result<RunReader<'a>, DecodeError> {
         let what = format!("run {}", doc.id);
         let err = |message: String| DecodeError::new(what.clone(), message);
         let id = RunId::parse(&doc.id).map_err(|e| err(format!("id: {e}")))?;
@@ -544,16 +552,16 @@ impl RunReader {
                     let r = &mut self.run;
                     let done = match section {
                         Section::Changes => {
-                            dto(&row).and_then(plan_from_dto).map(|v| r.changes.push(v))
+                            dto(row).and_then(plan_from_dto).map(|v| r.changes.push(v))
                         }
-                        Section::Executions => dto(&row)
+                        Section::Executions => dto(row)
                             .and_then(execution_from_dto)
                             .map(|v| r.executions.push(v)),
                         Section::Audits => {
-                            dto(&row).and_then(audit_from_dto).map(|v| r.audits.push(v))
+                            dto(row).and_then(audit_from_dto).map(|v| r.audits.push(v))
                         }
                         Section::Models => {
-                            dto(&row).and_then(model_from_dto).map(|v| r.models.push(v))
+                            dto(row).and_then(model_from_dto).map(|v| r.models.push(v))
                         }
                     };
                     if let Err(e) = done {
@@ -579,7 +587,7 @@ impl RunReader {
     }
 }
 
-fn run_from_doc(doc: RawRunDoc) -> Result<Run, DecodeError> {
+fn run_from_doc(doc: RawRunDoc<'_>) -> Result<Run, DecodeError> {
     let mut reader = RunReader::from_doc(doc)?;
     while !reader.step(usize::MAX) {}
     Ok(reader.finish())

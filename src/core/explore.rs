@@ -456,6 +456,10 @@ pub fn failure_lines(lineage: &Lineage, executions: &[Execution]) -> Vec<Option<
 /// query, ignoring case, in lineage order.
 pub fn search_models(lineage: &Lineage, query: &str) -> Vec<usize> {
     let terms: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    if terms.is_empty() {
+        // Every node, without lower-casing every name.
+        return (0..lineage.len()).collect();
+    }
     (0..lineage.len())
         .filter(|&i| {
             let n = lineage.names[i].to_lowercase();
@@ -844,6 +848,7 @@ mod tests {
         );
         assert_eq!(f.iter().filter(|e| e.is_some()).count(), 1);
         assert_eq!(search_models(&l, ""), (0..10).collect::<Vec<_>>());
+        assert_eq!(search_models(&l, " \t "), (0..10).collect::<Vec<_>>());
         assert_eq!(search_models(&l, "  STG  "), [0, 1]);
         assert_eq!(search_models(&l, "a b"), [2, 9]);
         assert_eq!(search_models(&l, "nothing"), Vec::<usize>::new());

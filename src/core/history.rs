@@ -7,7 +7,7 @@
 use super::model::{Run, Status};
 use super::sorting;
 use chrono::Duration;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Previous runs a page reads for the comparison (following
 /// `previous_run_id`).
@@ -84,10 +84,12 @@ impl ModelHistory {
 /// A model's outcome and time in one run: failed if any of its executions
 /// failed, complete if it ran and none failed; the time is the sum of its
 /// executions' durations.
-fn outcome(run: &Run) -> BTreeMap<&str, (Status, Option<Duration>)> {
+/// (A hash map: a big run's models are many names sharing long prefixes,
+/// which a tree compares again and again.)
+fn outcome(run: &Run) -> HashMap<&str, (Status, Option<Duration>)> {
     // Durations the decoder would refuse (over ten years) are not believed.
     let limit = Duration::days(3653);
-    let mut out: BTreeMap<&str, (Status, Option<Duration>)> = BTreeMap::new();
+    let mut out: HashMap<&str, (Status, Option<Duration>)> = HashMap::new();
     for e in &run.executions {
         let d = e
             .duration
@@ -129,9 +131,10 @@ pub fn compare<R: std::borrow::Borrow<Run>>(
     previous: &[R],
 ) -> BTreeMap<String, ModelHistory> {
     let now = outcome(current);
-    let past: Vec<BTreeMap<&str, (Status, Option<Duration>)>> =
+    let past: Vec<HashMap<&str, (Status, Option<Duration>)>> =
         previous.iter().map(|r| outcome(r.borrow())).collect();
-    let mut out = BTreeMap::new();
+    let current_id = current.id.to_string();
+    let mut out = Vec::with_capacity(now.len());
     for (&model, (status, duration)) in &now {
         let ran_before: Vec<(usize, &(Status, Option<Duration>))> = past
             .iter()
@@ -176,12 +179,12 @@ pub fn compare<R: std::borrow::Borrow<Run>>(
             })
             .collect();
         points.push(Point {
-            run: current.id.to_string(),
+            run: current_id.clone(),
             duration: *duration,
             status: status.clone(),
             current: true,
         });
-        out.insert(
+        out.push((
             model.to_string(),
             ModelHistory {
                 median: med,
@@ -191,9 +194,10 @@ pub fn compare<R: std::borrow::Borrow<Run>>(
                 trend,
                 points,
             },
-        );
+        ));
     }
-    out
+    // Built at once from the list (it sorts), not name by name.
+    out.into_iter().collect()
 }
 
 /// "2 new failures, 1 still failing, 1 recovered": the counts that are not
@@ -248,6 +252,11 @@ impl UsualFilter {
             (UsualFilter::Slower, Some(h)) => h.is_slower(),
             (_, None) => false,
         }
+    }
+    /// The chip's count: models of the run (each once, however many
+    /// executions it had) that the filter keeps, from [`compare`]'s answer.
+    pub fn count(self, h: &BTreeMap<String, ModelHistory>) -> usize {
+        h.values().filter(|m| self.matches(Some(m))).count()
     }
 }
 
@@ -437,6 +446,15 @@ mod tests {
             .map(|(k, _)| k.as_str())
             .collect();
         assert_eq!(new, ["b", "e"]);
+        // The chips' counts: b and e failed anew; a alone is slower.
+        assert_eq!(UsualFilter::NewFailures.count(&h), 2);
+        assert_eq!(UsualFilter::Slower.count(&h), 1);
+        // A model with several executions is counted once.
+        let twice = run(6, &[("b", F, 1), ("b", F, 2), ("a", C, 60)]);
+        assert_eq!(
+            UsualFilter::NewFailures.count(&compare(&twice, &previous)),
+            1
+        );
         let models = ["e", "a", "d", "b"];
         let mut shown = vec![0, 1, 2, 3];
         sort_by_change(&mut shown, |i| models[i], &h, true);

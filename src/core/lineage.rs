@@ -46,59 +46,9 @@ impl Lineage {
     /// Nodes are the run's models in API order, then names that only appear
     /// as upstream references, in order of first mention.
     pub fn from_run(run: &Run) -> Lineage {
-        let mut names: Vec<String> = Vec::with_capacity(run.models.len());
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(run.models.len());
-        let mut external = Vec::new();
-        for m in &run.models {
-            if !index.contains_key(&m.name) {
-                index.insert(m.name.clone(), names.len());
-                names.push(m.name.clone());
-                external.push(false);
-            }
-        }
-        // Executed models missing from `models` still belong in the graph.
-        for e in &run.executions {
-            if !index.contains_key(&e.model) {
-                index.insert(e.model.clone(), names.len());
-                names.push(e.model.clone());
-                external.push(false);
-            }
-        }
-        let mut edges = Vec::new();
-        for m in &run.models {
-            let to = index[&m.name];
-            // An empty upstream name names nothing: no unnamed node.
-            for u in m.upstream.iter().filter(|u| !u.trim().is_empty()) {
-                let from = match index.get(u) {
-                    Some(&i) => i,
-                    None => {
-                        index.insert(u.clone(), names.len());
-                        names.push(u.clone());
-                        external.push(true);
-                        names.len() - 1
-                    }
-                };
-                edges.push((from, to));
-            }
-        }
-        sorting::sort(&mut edges);
-        edges.dedup();
-        let mut upstream = vec![Vec::new(); names.len()];
-        let mut downstream = vec![Vec::new(); names.len()];
-        for &(a, b) in &edges {
-            if a != b {
-                upstream[b].push(a);
-                downstream[a].push(b);
-            }
-        }
-        Lineage {
-            names,
-            external,
-            upstream,
-            downstream,
-            edges,
-            index,
-        }
+        let mut b = LineageBuilder::new(run);
+        while !b.step(run, usize::MAX) {}
+        b.finish()
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
@@ -166,6 +116,134 @@ impl Lineage {
     }
 }
 
+/// [`Lineage::from_run`] a slice of work at a time, so a big run's lineage
+/// is built between the browser's tasks: `step` does at most `work` units
+/// (a model, an execution, an upstream reference, or a node's edges) and
+/// says whether all is done; `finish` gives the lineage. Each `step` is
+/// handed the same run as `new`.
+pub struct LineageBuilder {
+    phase: Phase,
+    /// The next item of the phase (a model, an execution, an edge).
+    at: usize,
+    names: Vec<String>,
+    external: Vec<bool>,
+    index: HashMap<String, usize>,
+    edges: Vec<(usize, usize)>,
+    upstream: Vec<Vec<usize>>,
+    downstream: Vec<Vec<usize>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Models,
+    Executions,
+    Edges,
+    Sort,
+    Adjacency,
+    Done,
+}
+
+impl LineageBuilder {
+    pub fn new(run: &Run) -> LineageBuilder {
+        LineageBuilder {
+            phase: Phase::Models,
+            at: 0,
+            names: Vec::with_capacity(run.models.len()),
+            external: Vec::with_capacity(run.models.len()),
+            index: HashMap::with_capacity(run.models.len()),
+            edges: Vec::new(),
+            upstream: Vec::new(),
+            downstream: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, name: &str, external: bool) -> usize {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        self.index.insert(name.to_string(), self.names.len());
+        self.names.push(name.to_string());
+        self.external.push(external);
+        self.names.len() - 1
+    }
+
+    /// Does at most `work` units (at least one); true once the lineage is built.
+    pub fn step(&mut self, run: &Run, work: usize) -> bool {
+        let mut left = work.max(1);
+        while left > 0 {
+            match self.phase {
+                Phase::Models => match run.models.get(self.at) {
+                    Some(m) => {
+                        self.add(&m.name, false);
+                        self.at += 1;
+                        left -= 1;
+                    }
+                    None => (self.phase, self.at) = (Phase::Executions, 0),
+                },
+                // Executed models missing from `models` still belong in the graph.
+                Phase::Executions => match run.executions.get(self.at) {
+                    Some(e) => {
+                        self.add(&e.model, false);
+                        self.at += 1;
+                        left -= 1;
+                    }
+                    None => (self.phase, self.at) = (Phase::Edges, 0),
+                },
+                Phase::Edges => match run.models.get(self.at) {
+                    Some(m) => {
+                        let to = self.add(&m.name, false);
+                        // An empty upstream name names nothing: no unnamed node.
+                        for u in m.upstream.iter().filter(|u| !u.trim().is_empty()) {
+                            let from = self.add(u, true);
+                            self.edges.push((from, to));
+                        }
+                        self.at += 1;
+                        left = left.saturating_sub(1 + m.upstream.len());
+                    }
+                    None => self.phase = Phase::Sort,
+                },
+                Phase::Sort => {
+                    sorting::sort(&mut self.edges);
+                    self.edges.dedup();
+                    self.upstream = vec![Vec::new(); self.names.len()];
+                    self.downstream = vec![Vec::new(); self.names.len()];
+                    (self.phase, self.at) = (Phase::Adjacency, 0);
+                    left = left.saturating_sub(self.edges.len());
+                }
+                Phase::Adjacency => match self.edges.get(self.at) {
+                    Some(&(a, b)) => {
+                        if a != b {
+                            self.upstream[b].push(a);
+                            self.downstream[a].push(b);
+                        }
+                        self.at += 1;
+                        left -= 1;
+                    }
+                    None => self.phase = Phase::Done,
+                },
+                Phase::Done => return true,
+            }
+        }
+        self.phase == Phase::Done
+    }
+
+    /// The lineage, as built so far (all of it once `step` said so).
+    pub fn finish(self) -> Lineage {
+        let n = self.names.len();
+        let (mut upstream, mut downstream) = (self.upstream, self.downstream);
+        upstream.resize(n, Vec::new());
+        downstream.resize(n, Vec::new());
+        Lineage {
+            names: self.names,
+            external: self.external,
+            upstream,
+            downstream,
+            edges: self.edges,
+            index: self.index,
+        }
+    }
+}
+
 /// The status of each lineage node in this run: its execution's status, or
 /// `None` for models the run did not execute (sources, external tables).
 /// With several executions of one model (several intervals), the most
@@ -230,6 +308,58 @@ mod tests {
               {"model":"rpt.z","status":"skipped"}]}"#,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_lineage_built_a_few_steps_at_a_time_is_the_one_built_at_once() {
+        // Duplicate models, an executed model missing from `models`, a
+        // self-reference, an empty upstream name and a repeated edge.
+        let r = decode_run(
+            r#"{"id":"0123456789abcdef0123456789abcdef","environment":"prod","status":"failed","start":"2026-11-20T00:00:00Z",
+            "models":[
+              {"name":"stg.a","upstream":["raw.a"," "]},
+              {"name":"stg.b","upstream":["raw.b","stg.b"]},
+              {"name":"stg.a","upstream":["raw.c"]},
+              {"name":"int.ab","upstream":["stg.a","stg.b","stg.a"]}],
+            "executions":[{"model":"stg.a","status":"complete"},{"model":"adhoc","status":"failed"}]}"#,
+        )
+        .unwrap();
+        let whole = Lineage::from_run(&r);
+        assert_eq!(
+            whole.names,
+            ["stg.a", "stg.b", "int.ab", "adhoc", "raw.a", "raw.b", "raw.c"]
+        );
+        assert_eq!(
+            whole.external,
+            [false, false, false, false, true, true, true]
+        );
+        assert_eq!(
+            whole.edges,
+            [(0, 2), (1, 1), (1, 2), (4, 0), (5, 1), (6, 0)]
+        );
+        assert_eq!(whole.upstream[1], [5]);
+        for work in [1, 2, 3, 5, 8, 100] {
+            let mut b = LineageBuilder::new(&r);
+            let mut steps = 1;
+            while !b.step(&r, work) {
+                steps += 1;
+                assert!(steps < 100, "{work}: no end");
+            }
+            // One unit per step: every model, execution, reference and edge
+            // is a step of its own.
+            if work == 1 {
+                assert!(steps > 15, "{steps}");
+            }
+            assert_eq!(b.finish(), whole, "{work} at a time");
+        }
+        // A run without models or executions is done at the first step.
+        let empty = decode_run(
+            r#"{"id":"0123456789abcdef0123456789abcdef","start":"2026-11-20T00:00:00Z"}"#,
+        )
+        .unwrap();
+        let mut b = LineageBuilder::new(&empty);
+        assert!(b.step(&empty, 1));
+        assert!(b.finish().is_empty());
     }
 
     #[test]

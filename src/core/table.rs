@@ -114,6 +114,13 @@ impl SearchIndex {
     }
 }
 
+/// Whether a filter text searches at all (has a term). Without one, rows
+/// are matched without the index, so an empty `SearchIndex` does: a big
+/// table builds its index once a search needs it.
+pub fn searches(text: &str) -> bool {
+    text.split_whitespace().next().is_some()
+}
+
 /// Whitespace-separated terms, all of which must occur (case-insensitive).
 fn terms(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_lowercase).collect()
@@ -293,6 +300,38 @@ mod tests {
         assert_eq!(q("marts customers"), vec!["marts.dim_customers"]);
         assert_eq!(q("  "), models(&rows, &[0, 1, 2, 3, 4]));
         assert_eq!(q("nothing-like-this"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn without_a_search_term_the_index_is_not_needed() {
+        let rows = sample();
+        let (ix, none) = (SearchIndex::build(&rows), SearchIndex::default());
+        for text in ["", "  ", "\t\n"] {
+            assert!(!searches(text), "{text:?}");
+            for statuses in [vec![], vec!["failed".to_string(), "skipped".into()]] {
+                let q = TableQuery {
+                    text: text.into(),
+                    statuses,
+                    sort: Some(Sort {
+                        column: "duration".into(),
+                        desc: true,
+                    }),
+                };
+                assert_eq!(query(&rows, &none, &q), query(&rows, &ix, &q));
+            }
+            assert_eq!(
+                status_counts(&rows, &none, text),
+                status_counts(&rows, &ix, text)
+            );
+        }
+        // With a term, it is: the empty index matches nothing.
+        assert!(searches(" marts "));
+        let q = TableQuery {
+            text: "marts".into(),
+            ..Default::default()
+        };
+        assert_eq!(query(&rows, &none, &q), Vec::<usize>::new());
+        assert_eq!(models(&rows, &query(&rows, &ix, &q)).len(), 2);
     }
 
     #[test]

@@ -3,13 +3,14 @@
 //
 //   node tests/browser/bench-longtask.mjs [--models 10000] [--executions 20000] [--log-lines 200000]
 //
-// `--only <text>` keeps the pages whose name contains it. Needs a release build in dist/. One generated store holds a run of
+// `--only <text>` keeps the pages whose name contains it; `--reuse` the store already written. Needs a release build in dist/. One generated store holds a run of
 // --executions executions over --models models (the lineage) and one
 // execution whose log has --log-lines lines. Each page is opened fresh with a
 // `longtask` PerformanceObserver installed before the app starts; the figures
 // printed are, from navigation until the page is drawn and 1.5 s of quiet,
 // the longest task, the number of tasks over 50 ms and their sum.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { launch, ROOT, readApi } from './harness.mjs';
 
@@ -21,9 +22,13 @@ const logLines = arg('--log-lines', 200000);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
 const out = path.join(ROOT, 'target', 'bench-longtask-api');
 
-execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'runlens-gen', '--', '--out', out,
-  '--models', String(models), '--executions', String(executions), '--log-lines', String(logLines)],
-{ cwd: ROOT, stdio: 'inherit' });
+// `--reuse` keeps the store of the last run (same sizes) rather than building
+// runlens-gen and writing it again.
+if (!(args.includes('--reuse') && fs.existsSync(path.join(out, 'environments.json')))) {
+  execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'runlens-gen', '--', '--out', out,
+    '--models', String(models), '--executions', String(executions), '--log-lines', String(logLines)],
+  { cwd: ROOT, stdio: 'inherit' });
+}
 const runId = readApi('environments/scale/activity.json', out).activity[0].id;
 const run = readApi(`environments/scale/runs/${runId}.json`, out);
 const longModel = run.executions.find((e) => e.log_id === 'scale-long').model;

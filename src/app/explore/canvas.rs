@@ -93,19 +93,32 @@ pub(super) fn GraphCanvas(
         ));
     };
     // On mount, on a new selection and on a new graph: measure, then focus.
-    Effect::new(move |_| {
-        let _ = (selected.get(), active.get());
-        if container.get().is_some() {
-            measure();
-            let a = active.get_untracked();
-            preview.set(None);
-            camera.set(a.0.focus(
-                selected.get_untracked(),
-                &status.get_untracked(),
-                size.get_untracked(),
-                camera.get_untracked(),
-            ));
+    // On mount, before the next frame rather than as the page is built
+    // (reading a size forces the layout of the page into the task that
+    // built it).
+    let measure_and_focus = move || {
+        if container.try_get_untracked().flatten().is_none() {
+            return;
         }
+        measure();
+        let a = active.get_untracked();
+        preview.set(None);
+        camera.set(a.0.focus(
+            selected.get_untracked(),
+            &status.get_untracked(),
+            size.get_untracked(),
+            camera.get_untracked(),
+        ));
+    };
+    Effect::new(move |mounted: Option<bool>| {
+        let _ = (selected.get(), active.get());
+        let here = container.get().is_some();
+        match mounted {
+            Some(true) => measure_and_focus(),
+            _ if here => request_animation_frame(measure_and_focus),
+            _ => {}
+        }
+        here
     });
     let zoom_at = move |cx: f64, cy: f64, factor: f64| {
         drag.set_value(None);

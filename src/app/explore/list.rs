@@ -1,6 +1,7 @@
 //! The searchable list of the run's models, with each one's status and, for
 //! failed models, the telling line of the error.
 
+use crate::app::api::next_task;
 use crate::app::url_state::ViewCtl;
 use crate::app::widgets::StatusBadge;
 use crate::core::explore::{failure_lines, search_models, LIST_LIMIT};
@@ -9,6 +10,9 @@ use crate::core::model::{Run, Status};
 use crate::core::route::model_href;
 use leptos::prelude::*;
 use std::sync::Arc;
+
+/// Rows of the list drawn with the page (more than a screen's height).
+const FIRST_ROWS: usize = 60;
 
 #[component]
 pub(super) fn ModelList(
@@ -32,6 +36,46 @@ pub(super) fn ModelList(
     // On a narrow screen the list folds behind a button above the graph
     // (style/main.css shows the button only there).
     let open = RwSignal::new(false);
+    // Rows `from..to` of the matches. A long list is drawn in two tasks:
+    // the first rows with the page, the rest (up to `LIST_LIMIT`) in the
+    // next task, so the list does not hold the page's first draw.
+    let items = move |from: usize, to: usize| {
+        let m = matches.get();
+        // A new version of the run redraws the list with its statuses.
+        let (status, errors) = (status.get(), errors.get());
+        m.into_iter()
+            .skip(from)
+            .take(to.saturating_sub(from))
+            .map(|i| {
+                let name = lineage.names[i].clone();
+                let href = {
+                    let name = name.clone();
+                    move || {
+                        ctl.view
+                            .with(|v| model_href(&run.read_untracked(), v, &name))
+                    }
+                };
+                let st = status[i].clone();
+                let err = errors[i].clone();
+                view! {
+                    <li class:selected=move || selected.get() == Some(i) data-model=name.clone()>
+                        <a href=href class="model-list__name mono">{name.clone()}</a>
+                        {match st {
+                            Some(s) => view! { <StatusBadge status=s /> }.into_any(),
+                            None => view! { <span class="muted small">"not run"</span> }.into_any(),
+                        }}
+                        {err.map(|e| view! { <div class="model-list__error">{e}</div> })}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let first = items.clone();
+    let rest = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        next_task().await;
+        rest.try_set(true);
+    });
     view! {
         <aside class="model-list" aria-label="Models of this run">
             <button
@@ -59,39 +103,14 @@ pub(super) fn ModelList(
                 {move || format!("{} of {total} models", matches.read().len())}
             </div>
             <ul data-testid="model-list">
-                {move || {
-                    let m = matches.get();
-                    // A new version of the run redraws the list with its statuses.
-                    let (status, errors) = (status.get(), errors.get());
-                    let more = m.len().saturating_sub(LIST_LIMIT);
-                    let items = m
-                        .into_iter()
-                        .take(LIST_LIMIT)
-                        .map(|i| {
-                            let name = lineage.names[i].clone();
-                            let href = {
-                                let name = name.clone();
-                                move || ctl.view.with(|v| model_href(&run.read_untracked(), v, &name))
-                            };
-                            let st = status[i].clone();
-                            let err = errors[i].clone();
-                            view! {
-                                <li class:selected=move || selected.get() == Some(i) data-model=name.clone()>
-                                    <a href=href class="model-list__name mono">{name.clone()}</a>
-                                    {match st {
-                                        Some(s) => view! { <StatusBadge status=s /> }.into_any(),
-                                        None => view! { <span class="muted small">"not run"</span> }.into_any(),
-                                    }}
-                                    {err.map(|e| view! { <div class="model-list__error">{e}</div> })}
-                                </li>
-                            }
-                        })
-                        .collect_view();
+                {move || first(0, FIRST_ROWS)}
+                {move || rest.get().then(|| {
+                    let more = matches.read().len().saturating_sub(LIST_LIMIT);
                     view! {
-                        {items}
+                        {items(FIRST_ROWS, LIST_LIMIT)}
                         {(more > 0).then(|| view! { <li class="muted">{format!("{more} more: refine the search")}</li> })}
                     }
-                }}
+                })}
             </ul>
             </div>
         </aside>

@@ -71,7 +71,12 @@ pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl Into
     let laying_out = RwSignal::new(None::<usize>);
     Effect::new(move |_| {
         let p = part.get();
-        if let Some(layout) = layout_worker::at_once(&p.0.request) {
+        // A big graph's request is named (hashed) once, by `layout`, which
+        // also looks into the cache.
+        let now = (!p.0.request.is_big())
+            .then(|| layout_worker::at_once(&p.0.request))
+            .flatten();
+        if let Some(layout) = now {
             laying_out.set(None);
             shown.set(Shared(Arc::new(p.0.shown(layout))));
             return;
