@@ -1,7 +1,7 @@
 // Benchmark: frame times of the lineage graph of a big generated run (issue
 // 15, "pan and zoom at 60 fps"), with the number of DOM nodes in the graph.
 //
-//   node tests/browser/bench-graph.mjs [--models 20000] [--frames 40]
+//   node tests/browser/bench-graph.mjs [--models 20000] [--frames 40] [--reuse]
 //
 // Needs a release build in dist/. Opens Explore Executions on a generated run
 // of --models models (all of them executed), then measures, per frame, the
@@ -10,6 +10,7 @@
 // "Fit to view" (marks), and wheel steps over the marks. Prints median and
 // worst per gesture; a frame is 16.7 ms at 60 fps.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { launch, ROOT, readApi } from './harness.mjs';
 
@@ -19,9 +20,13 @@ const models = arg('--models', 20000);
 const frames = arg('--frames', 40);
 const out = path.join(ROOT, 'target', 'bench-graph-api');
 
-execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'runlens-gen', '--', '--out', out,
-  '--models', String(models), '--executions', String(models), '--log-lines', '10'],
-{ cwd: ROOT, stdio: 'inherit' });
+// `--reuse` keeps the store of the last run (same size) rather than building
+// runlens-gen and writing it again.
+if (!(args.includes('--reuse') && fs.existsSync(path.join(out, 'environments.json')))) {
+  execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'runlens-gen', '--', '--out', out,
+    '--models', String(models), '--executions', String(models), '--log-lines', '10'],
+  { cwd: ROOT, stdio: 'inherit' });
+}
 const runId = readApi('environments/scale/activity.json', out).activity[0].id;
 
 const h = await launch({ mounts: { '/bench-api': out } });
