@@ -560,6 +560,8 @@ impl Api {
         }
         let path = format!("logs/{}.json", encode(log_id));
         let bytes = self.get_bytes(&path).await?;
+        // Marks for tests/browser/bench-longtask.mjs: which tasks are the read's.
+        mark("runlens:log:fetched");
         let failed = |e: DecodeError| ApiError::Decode(e.in_document(&path));
         next_task().await;
         let mut reader = decode::LogReader::new(&bytes).map_err(failed)?;
@@ -571,8 +573,16 @@ impl Api {
             }
             next_task().await;
         }
+        mark("runlens:log:read");
         next_task().await;
         Ok(reader.finish())
+    }
+}
+
+/// A `performance.mark` (benchmarks read them).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
     }
 }
 

@@ -146,6 +146,7 @@ fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
     Effect::new(move |_| {
         if scroller.get().is_some() {
             measure();
+            super::api::mark("runlens:log:shown");
             if let Some(line) = link_line.get_untracked() {
                 if let Some(row) = visible.with_untracked(|v| v.iter().position(|&i| i + 1 == line))
                 {

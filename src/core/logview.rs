@@ -168,9 +168,10 @@ pub fn full_text(log: &Log) -> String {
 /// (hard line breaks count too).
 pub fn wrapped_rows(message: &str, cols: usize) -> usize {
     let cols = cols.max(1);
-    // Most lines: no more bytes (so no more characters) than columns, one part.
-    if message.len() <= cols && !message.contains('\n') {
-        return 1;
+    // Most lines: one part of ASCII, a character a byte (both checks are
+    // word-at-a-time; counting characters is not).
+    if !message.contains('\n') && message.is_ascii() {
+        return message.len().div_ceil(cols).max(1);
     }
     message
         .split('\n')
@@ -343,6 +344,9 @@ mod tests {
         assert_eq!(wrapped_rows(&"é".repeat(80), 80), 1);
         assert_eq!(wrapped_rows(&"é".repeat(81), 80), 2);
         assert_eq!(wrapped_rows(&"x".repeat(10), 4), 3);
+        assert_eq!(wrapped_rows(&"x".repeat(8), 4), 2);
+        assert_eq!(wrapped_rows("xxxxx\nxx", 4), 3);
+        assert_eq!(wrapped_rows("ééééé", 4), 2);
         let h = Heights::new([20.0, 40.0, 20.0, 20.0, 60.0]);
         assert_eq!(h.total(), 160.0);
         assert_eq!(h.top(2), 60.0);

@@ -10,7 +10,10 @@
 // printed are, from navigation until the page is drawn and 1.5 s of quiet,
 // the longest task, the number of tasks over 50 ms and their sum. The "log
 // only" rows count only the tasks of an action on a page already drawn and
-// quiet ("drawn in" is then from the action to its result).
+// quiet ("drawn in" is then from the action to its result). Where the app
+// marked reading a log ("runlens:log:fetched", "runlens:log:read",
+// "runlens:log:shown"), two more rows split the long tasks between reading
+// it and showing it ("drawn in": between the marks).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { launch, ROOT, readApi } from './harness.mjs';
@@ -66,7 +69,7 @@ try {
     const page = await h.page({ viewport: { width: 1440, height: 1000 }, fixedClock: false });
     await page.addInitScript(() => {
       window.__longTasks = [];
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
         .observe({ type: 'longtask', buffered: true });
     });
     const t0 = Date.now();
@@ -74,17 +77,31 @@ try {
     await page.waitForSelector(ready, { timeout: 120_000 });
     let drawnMs = Date.now() - t0;
     await page.waitForTimeout(1500);
+    let since = 0;
     if (act) {
       // Only the action's tasks count (the page before it is measured above).
-      await page.evaluate(() => { window.__longTasks = []; });
+      since = await page.evaluate(() => { window.__longTasks = []; return performance.now(); });
       const t1 = Date.now();
       await act(page);
       drawnMs = Date.now() - t1;
       await page.waitForTimeout(1500);
     }
-    const tasks = await page.evaluate(() => window.__longTasks);
+    const [entries, marks] = await page.evaluate(() => [window.__longTasks,
+      Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]))]);
+    const tasks = entries.map(([, d]) => d);
     const max = tasks.length ? Math.max(...tasks) : 0;
     rows.push({ name, drawnMs, max, count: tasks.length, sum: tasks.reduce((a, b) => a + b, 0) });
+    // A log's own tasks, by the app's marks: fetched -> read (the reader's
+    // steps), read -> shown (the viewer's first draw).
+    const within = (from, to) => entries.filter(([s, d]) => s + d >= marks[from] && s <= marks[to]).map(([, d]) => d);
+    if (marks['runlens:log:read'] !== undefined && marks['runlens:log:fetched'] >= since) {
+      const reading = within('runlens:log:fetched', 'runlens:log:read');
+      const showing = within('runlens:log:read', 'runlens:log:shown');
+      rows.push({ name: '  of which reading the log', max: Math.max(0, ...reading), count: reading.length, sum: reading.reduce((a, b) => a + b, 0),
+        drawnMs: Math.round(marks['runlens:log:read'] - marks['runlens:log:fetched']) });
+      rows.push({ name: '  of which showing the read log', max: Math.max(0, ...showing), count: showing.length, sum: showing.reduce((a, b) => a + b, 0),
+        drawnMs: Math.round(marks['runlens:log:shown'] - marks['runlens:log:read']) });
+    }
     await page.context().close();
   }
 } finally {
