@@ -236,6 +236,16 @@ impl Api {
         self.get_url(self.url(path), true).await
     }
 
+    /// A document's bytes, not made a JS string first: the copy of a long
+    /// document into the wasm as text is one long task (two seconds for a
+    /// 30 MB log), its bytes one quick copy.
+    async fn get_bytes(&self, path: &str) -> Result<Vec<u8>, ApiError> {
+        match self.get_body(self.url(path), true, true).await? {
+            Body::Bytes(b) => Ok(b),
+            Body::Text(t) => Ok(t.into_bytes()),
+        }
+    }
+
     /// The dbt invocation, read once and kept (`app::load_api` reads it at
     /// start; a failed read is not kept, so a retry reads again).
     pub async fn dbt_run(&self) -> Result<Option<Arc<DbtRun>>, ApiError> {
@@ -283,6 +293,14 @@ impl Api {
     /// is aborted when the app moves to another page (the shared dbt
     /// download is not).
     async fn get_url(&self, url: String, for_page: bool) -> Result<String, ApiError> {
+        match self.get_body(url, for_page, false).await? {
+            Body::Text(t) => Ok(t),
+            Body::Bytes(b) => Ok(String::from_utf8_lossy(&b).into_owned()),
+        }
+    }
+
+    /// `get_url`, the body read as bytes or as text.
+    async fn get_body(&self, url: String, for_page: bool, bytes: bool) -> Result<Body, ApiError> {
         let ctrl = web_sys::AbortController::new().ok();
         let mut in_flight = match (&ctrl, for_page) {
             (Some(c), true) => {
@@ -315,7 +333,9 @@ impl Api {
             )
             .ok()
         });
-        let result = self.fetch(&url, ctrl.as_ref().map(|c| c.signal())).await;
+        let result = self
+            .fetch(&url, ctrl.as_ref().map(|c| c.signal()), bytes)
+            .await;
         in_flight.done = true;
         if let Some(t) = timer {
             t.clear();
@@ -333,7 +353,8 @@ impl Api {
         &self,
         url: &str,
         signal: Option<web_sys::AbortSignal>,
-    ) -> Result<String, ApiError> {
+        bytes: bool,
+    ) -> Result<Body, ApiError> {
         let network = |e: gloo_net::Error| ApiError::Network {
             url: url.to_string(),
             message: e.to_string(),
@@ -359,19 +380,32 @@ impl Api {
             });
         }
         let ctype = resp.headers().get("content-type").unwrap_or_default();
-        // The bytes, copied into wasm as they are, then read as UTF-8
-        // (converting a big document's JavaScript string held the page).
-        let text = answer::body_text(resp.binary().await.map_err(network)?);
+        let body = if bytes {
+            Body::Bytes(resp.binary().await.map_err(network)?)
+        } else {
+            // The bytes, copied into wasm as they are, then read as UTF-8
+            // (converting a big document's JavaScript string held the page).
+            Body::Text(answer::body_text(resp.binary().await.map_err(network)?))
+        };
         // A static host with a single-page-app fallback answers unknown paths
         // with this app's index.html and 200: that is a missing resource. Any
         // other page is a wrong base URL or a login in the way.
-        match answer::web_page(&ctype, &text) {
+        let page = match &body {
+            Body::Text(text) => answer::web_page(&ctype, text),
+            // Bytes are made text only when they may be a page (as
+            // `web_page` would look at them: HTML, or markup first).
+            Body::Bytes(b) => (ctype.to_ascii_lowercase().contains("text/html")
+                || b.trim_ascii_start().starts_with(b"<"))
+            .then(|| answer::web_page(&ctype, &String::from_utf8_lossy(b)))
+            .flatten(),
+        };
+        match page {
             Some(WebPage::AppFallback) => Err(ApiError::NotFound { url: url.into() }),
             Some(WebPage::Other { title }) => Err(ApiError::WebPage {
                 url: url.into(),
                 title,
             }),
-            None => Ok(text),
+            None => Ok(body),
         }
     }
 
@@ -511,7 +545,14 @@ impl Api {
         Ok(reader.finish())
     }
 
-    pub async fn log(&self, log_id: &str) -> Result<Log, ApiError> {
+    /// A log document, read a few thousand lines per task
+    /// (`core::decode::LogReader`); `progress` hears (bytes read, of all)
+    /// before each task.
+    pub async fn log(
+        &self,
+        log_id: &str,
+        progress: impl Fn(usize, usize),
+    ) -> Result<Log, ApiError> {
         if let Some(d) = self.dbt_run().await? {
             return d.logs.get(log_id).cloned().ok_or(ApiError::NotFound {
                 url: log_id.to_string(),
@@ -521,12 +562,37 @@ impl Api {
             return Err(ApiError::NotFound { url: log_id.into() });
         }
         let path = format!("logs/{}.json", encode(log_id));
-        let text = self.get_text(&path).await?;
+        let bytes = self.get_bytes(&path).await?;
+        // Marks for tests/browser/bench-longtask.mjs: which tasks are the read's.
+        mark("runlens:log:fetched");
+        let failed = |e: DecodeError| ApiError::Decode(e.in_document(&path));
         next_task().await;
-        let log = decode::decode_log(&text).map_err(|e| ApiError::Decode(e.in_document(&path)));
+        let mut reader = decode::LogReader::new(&bytes).map_err(failed)?;
+        loop {
+            let (read, total) = reader.progress();
+            progress(read, total);
+            if reader.step(LINES_PER_TASK).map_err(failed)? {
+                break;
+            }
+            next_task().await;
+        }
+        mark("runlens:log:read");
         next_task().await;
-        log
+        Ok(reader.finish())
     }
+}
+
+/// A `performance.mark` (benchmarks read them).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// How an answer's body is read.
+enum Body {
+    Text(String),
+    Bytes(Vec<u8>),
 }
 
 /// Polls three futures together until all have finished (the dbt
@@ -564,6 +630,10 @@ async fn join3<A: Future, B: Future, C: Future>(
     })
     .await
 }
+
+/// Lines of a log document found and turned into the domain per task (a
+/// 200,000-line log takes a hundred tasks of a few ms each).
+const LINES_PER_TASK: usize = 2_000;
 
 /// Rows of a run document turned into the domain per task (a few ms each
 /// on a laptop; a 20,000-execution run takes about a dozen tasks).

@@ -30,19 +30,36 @@ pub fn LogView(
 ) -> impl IntoView {
     let api = expect_context::<Api>();
     let id = log_id.clone();
+    // (bytes read, of all) while a long log is read, a task at a time.
+    let read = RwSignal::new(None::<(usize, usize)>);
     let log = LocalResource::new(move || {
         let (api, id) = (api.clone(), id.clone());
+        read.set(None);
         async move {
             match id {
-                Some(id) => api.log(&id).await.map(|l| Some(Arc::new(l))),
+                Some(id) => api
+                    .log(&id, move |done, total| read.set(Some((done, total))))
+                    .await
+                    .map(|l| Some(Arc::new(l))),
                 None => Ok(None),
             }
         }
     });
     let retry = Callback::new(move |_| log.refetch());
     move || {
+        let result = log.get();
+        if let (None, Some((done, total))) = (&result, read.get()) {
+            return view! {
+                <div class="loading" role="status" data-testid="log-reading">
+                    <span class="spinner" aria-hidden="true"></span>
+                    "Reading the log… "
+                    <progress max=total value=done aria-label="Log read"></progress>
+                </div>
+            }
+            .into_any();
+        }
         show_result(
-            log.get(),
+            result,
             "log",
             retry,
             || view! { <p class="muted">"This log is no longer available."</p> }.into_any(),
@@ -129,6 +146,7 @@ fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
     Effect::new(move |_| {
         if scroller.get().is_some() {
             measure();
+            super::api::mark("runlens:log:shown");
             if let Some(line) = link_line.get_untracked() {
                 if let Some(row) = visible.with_untracked(|v| v.iter().position(|&i| i + 1 == line))
                 {

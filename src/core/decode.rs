@@ -108,8 +108,24 @@ pub(crate) fn located(e: serde_path_to_error::Error<serde_json::Error>) -> Strin
 }
 
 fn parse_json<'a, T: serde::Deserialize<'a>>(what: &str, text: &'a str) -> Result<T, DecodeError> {
+    parse_json_from(what, text.as_bytes(), || serde_json::de::StrRead::new(text))
+}
+
+/// `parse_json` of bytes (UTF-8 checked where it matters: in strings).
+fn parse_json_bytes<'a, T: serde::Deserialize<'a>>(
+    what: &str,
+    bytes: &'a [u8],
+) -> Result<T, DecodeError> {
+    parse_json_from(what, bytes, || serde_json::de::SliceRead::new(bytes))
+}
+
+fn parse_json_from<'a, T: serde::Deserialize<'a>, R: serde_json::de::Read<'a>>(
+    what: &str,
+    bytes: &[u8],
+    read: impl Fn() -> R,
+) -> Result<T, DecodeError> {
     let syntax = |e: serde_json::Error| {
-        if text.trim_start().starts_with('<') {
+        if bytes.trim_ascii_start().starts_with(b"<") {
             "the API answered with a web page instead of JSON".to_string()
         } else {
             format!("invalid JSON ({e})")
@@ -117,10 +133,13 @@ fn parse_json<'a, T: serde::Deserialize<'a>>(what: &str, text: &'a str) -> Resul
     };
     // The quick read first; path tracking (slow on big documents) only to
     // say where a document that failed is wrong.
-    if let Ok(value) = serde_json::from_str::<T>(text) {
-        return Ok(value);
+    let mut de = serde_json::Deserializer::new(read());
+    if let Ok(value) = T::deserialize(&mut de) {
+        if de.end().is_ok() {
+            return Ok(value);
+        }
     }
-    let mut de = serde_json::Deserializer::from_str(text);
+    let mut de = serde_json::Deserializer::new(read());
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let message = if e.inner().is_syntax() || e.inner().is_eof() {
             syntax(e.into_inner())
@@ -597,23 +616,343 @@ pub fn decode_run(text: &str) -> Result<Run, DecodeError> {
     run_from_doc(parse_json("run", text)?)
 }
 
+/// A log document's frame: its lines stay raw JSON text, borrowed from the
+/// document (no copy, no tree), until a `LogReader` step reads them.
+#[derive(serde::Deserialize)]
+struct RawLogDoc<'a> {
+    id: String,
+    #[serde(default, borrow, deserialize_with = "de::or_default")]
+    lines: Vec<&'a serde_json::value::RawValue>,
+    #[serde(default, deserialize_with = "de::or_default")]
+    note: Option<String>,
+}
+
+/// A log document read a few lines at a time, so a long log never holds
+/// the page for long. No step reads the whole document: `new` finds where
+/// the `lines` list starts; each `step` finds the next lines (brackets and
+/// strings only: a line's extent) and reads them into the domain; the
+/// frame (`id`, `note`) is read once the list ends, with the list left out.
+/// `decode_log` is the same steps without pauses, and gives the same
+/// results and messages as one typed read of the document: a document whose
+/// shape the scan does not expect is read whole, the typed way, and so is a
+/// broken one, to say where it is broken. A line that cannot be read fails
+/// the log with its path (`lines[2].message: …`).
+pub struct LogReader<'a> {
+    /// The document (a UTF-8 byte order mark left out).
+    doc: &'a [u8],
+    /// Each line's place in `doc`, as far as found.
+    spans: Vec<Range<usize>>,
+    /// Where the next line or the end of the list is, while the list is scanned.
+    scan: Option<Scan>,
+    /// The lines read so far.
+    lines: Vec<LogLine>,
+    /// `id` and `note`, once the frame is read.
+    frame: Option<(String, Option<String>)>,
+    /// The document was read whole (the lines' places are serde's).
+    whole: bool,
+}
+
+use std::ops::Range;
+
+#[derive(Clone, Copy, Debug)]
+struct Scan {
+    /// The list's `[`.
+    open: usize,
+    /// Where to look next.
+    at: usize,
+    /// A line is next (after `[` or `,`), else `,` or `]`.
+    line_next: bool,
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the JSON string that starts at `b[i]` (a `"`).
+fn string_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        match b.get(j)? {
+            b'"' => return Some(j + 1),
+            b'\\' => j += 2,
+            _ => j += 1,
+        }
+    }
+}
+
+/// The end of the JSON value that starts at `b[i]`, by its brackets and
+/// strings only (what it contains is checked when it is read).
+fn value_end(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => string_end(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            loop {
+                match b.get(j)? {
+                    b'"' => {
+                        j = string_end(b, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+        }
+        _ => {
+            let end = b[i..]
+                .iter()
+                .position(|c| matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
+                .map_or(b.len(), |n| i + n);
+            (end > i).then_some(end)
+        }
+    }
+}
+
+/// The `[` of the document's `lines` list, when the document is an object
+/// whose members up to it read as expected (they are usually just `id`).
+fn lines_list(b: &[u8]) -> Option<usize> {
+    let mut i = skip_ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    loop {
+        i = skip_ws(b, i + 1);
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_end = string_end(b, i)?;
+        let key: String = serde_json::from_slice(&b[i..key_end]).ok()?;
+        i = skip_ws(b, key_end);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        if key == "lines" {
+            return (b.get(i) == Some(&b'[')).then_some(i);
+        }
+        i = skip_ws(b, value_end(b, i)?);
+        if b.get(i) != Some(&b',') {
+            return None;
+        }
+    }
+}
+
+impl<'a> LogReader<'a> {
+    pub fn new(doc: &'a [u8]) -> Result<LogReader<'a>, DecodeError> {
+        // `Response.text()` drops a byte order mark; so does this.
+        let doc = doc.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(doc);
+        let mut reader = LogReader {
+            doc,
+            spans: Vec::new(),
+            scan: None,
+            lines: Vec::new(),
+            frame: None,
+            whole: false,
+        };
+        match lines_list(doc) {
+            Some(open) => {
+                reader.scan = Some(Scan {
+                    open,
+                    at: open + 1,
+                    line_next: true,
+                })
+            }
+            None => reader.read_whole()?,
+        }
+        Ok(reader)
+    }
+
+    /// The document read the typed way, in one piece: its lines, frame, or
+    /// the error that says where it is broken.
+    fn read_whole(&mut self) -> Result<(), DecodeError> {
+        self.scan = None;
+        self.whole = true;
+        match parse_json_bytes::<RawLogDoc>("log", self.doc) {
+            Ok(whole) => {
+                let base = self.doc.as_ptr() as usize;
+                self.spans = whole
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        let start = l.get().as_ptr() as usize - base;
+                        start..start + l.get().len()
+                    })
+                    .collect();
+                self.frame = Some((whole.id, non_empty(whole.note)));
+                Ok(())
+            }
+            Err(_) => {
+                // The typed read of the text as `Response.text()` gives it
+                // (bad UTF-8 replaced): its words for what is wrong, or,
+                // when only bad UTF-8 was, the log.
+                let doc: LogDoc = parse_json("log", &String::from_utf8_lossy(self.doc))?;
+                self.lines = doc.lines.into_iter().map(log_line).collect();
+                self.spans = vec![0..0; self.lines.len()];
+                self.frame = Some((doc.id, non_empty(doc.note)));
+                Ok(())
+            }
+        }
+    }
+
+    /// Finds the next line, or the end of the list (and reads the frame).
+    fn scan_next(&mut self, mut s: Scan) -> Result<(), DecodeError> {
+        let b = self.doc;
+        let i = skip_ws(b, s.at);
+        match b.get(i) {
+            Some(b']') if s.line_next && self.spans.is_empty() => self.end_list(s.open, i),
+            Some(_) if s.line_next => match value_end(b, i) {
+                Some(end) => {
+                    self.spans.push(i..end);
+                    s.at = end;
+                    s.line_next = false;
+                    self.scan = Some(s);
+                    Ok(())
+                }
+                None => self.read_whole(),
+            },
+            Some(b',') => {
+                s.at = i + 1;
+                s.line_next = true;
+                self.scan = Some(s);
+                Ok(())
+            }
+            Some(b']') => self.end_list(s.open, i),
+            _ => self.read_whole(),
+        }
+    }
+
+    /// The list ends at `close`: the frame is the document without it.
+    fn end_list(&mut self, open: usize, close: usize) -> Result<(), DecodeError> {
+        self.scan = None;
+        let mut frame = Vec::with_capacity(self.doc.len() - (close - open) + 1);
+        frame.extend_from_slice(&self.doc[..=open]);
+        frame.extend_from_slice(&self.doc[close..]);
+        match parse_json_bytes::<RawLogDoc>("log", &frame) {
+            Ok(f) => {
+                self.frame = Some((f.id, non_empty(f.note)));
+                Ok(())
+            }
+            // The whole document says where it is broken (or, with bad
+            // UTF-8 only, reads as text).
+            Err(_) => self.read_whole(),
+        }
+    }
+
+    /// Reads at most `lines` more lines (at least one); `Ok(true)` once the
+    /// log is read, an error at the first line that cannot be read.
+    pub fn step(&mut self, lines: usize) -> Result<bool, DecodeError> {
+        let want = self.lines.len().saturating_add(lines.max(1));
+        while self.lines.len() < want {
+            if self.lines.len() == self.spans.len() {
+                match self.scan {
+                    Some(s) => {
+                        self.scan_next(s)?;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let i = self.lines.len();
+            let text = &self.doc[self.spans[i].clone()];
+            let l: LogLineDto = match serde_json::from_slice(text) {
+                Ok(l) => l,
+                Err(e) if e.is_syntax() || e.is_eof() => {
+                    // Bad UTF-8 is replaced, as `Response.text()` does.
+                    let fixed = match String::from_utf8_lossy(text) {
+                        std::borrow::Cow::Owned(t) => serde_json::from_str(&t).ok(),
+                        std::borrow::Cow::Borrowed(_) => None,
+                    };
+                    match fixed {
+                        Some(l) => l,
+                        None if !self.whole => {
+                            // Said about the whole document, where it is broken.
+                            self.read_whole()?;
+                            continue;
+                        }
+                        None => return Err(DecodeError::new("log", line_error(i, text))),
+                    }
+                }
+                Err(_) => return Err(DecodeError::new("log", line_error(i, text))),
+            };
+            self.lines.push(log_line(l));
+        }
+        // Looks ahead for the end of the list, so the last step says so.
+        while let Some(s) = self.scan {
+            if self.spans.len() > self.lines.len() {
+                break;
+            }
+            self.scan_next(s)?;
+        }
+        Ok(self.scan.is_none() && self.lines.len() == self.spans.len())
+    }
+
+    /// Bytes of the document read so far, of all its bytes.
+    pub fn progress(&self) -> (usize, usize) {
+        let read = match (self.frame.is_some(), self.lines.len()) {
+            (true, n) if n == self.spans.len() => self.doc.len(),
+            (_, 0) => 0,
+            (_, n) => self.spans[n - 1].end,
+        };
+        (read, self.doc.len())
+    }
+
+    /// The log, with whatever lines were read.
+    pub fn finish(self) -> Log {
+        let (id, note) = self.frame.unwrap_or_default();
+        Log {
+            id,
+            lines: self.lines,
+            note,
+        }
+    }
+}
+
+fn log_line(l: LogLineDto) -> LogLine {
+    LogLine {
+        // A line with an unreadable timestamp or level still shows its message.
+        at: l.at.as_deref().and_then(|s| parse_time("at", s).ok()),
+        level: LogLevel::from_wire(&l.level).unwrap_or(LogLevel::Info),
+        message: l.message,
+    }
+}
+
+/// Why line `i` (JSON text that failed to read) cannot be read, at its
+/// path in the document: "lines[2].message: expected a string, got a list".
+fn line_error(i: usize, text: &[u8]) -> String {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    match serde_path_to_error::deserialize::<_, LogLineDto>(&mut de) {
+        Ok(_) => format!("lines[{i}]: unreadable line"),
+        Err(e) => {
+            let inner = humanize(&e.inner().to_string());
+            match e.path().to_string().as_str() {
+                "." | "" if inner.contains(": required, but missing") => {
+                    format!("lines[{i}].{inner}")
+                }
+                "." | "" => format!("lines[{i}]: {inner}"),
+                p if inner.contains(": required, but missing") => {
+                    format!("lines[{i}].{p}.{inner}")
+                }
+                p => format!("lines[{i}].{p}: {inner}"),
+            }
+        }
+    }
+}
+
 pub fn decode_log(text: &str) -> Result<Log, DecodeError> {
-    let doc: LogDoc = parse_json("log", text)?;
-    let lines = doc
-        .lines
-        .into_iter()
-        .map(|l| LogLine {
-            // A line with an unreadable timestamp or level still shows its message.
-            at: l.at.as_deref().and_then(|s| parse_time("at", s).ok()),
-            level: LogLevel::from_wire(&l.level).unwrap_or(LogLevel::Info),
-            message: l.message,
-        })
-        .collect();
-    Ok(Log {
-        id: doc.id,
-        lines,
-        note: non_empty(doc.note),
-    })
+    let mut reader = LogReader::new(text.as_bytes())?;
+    while !reader.step(usize::MAX)? {}
+    Ok(reader.finish())
 }
 
 #[cfg(test)]
@@ -817,6 +1156,235 @@ mod tests {
         let e = parse_time("e", "2026-01-01T00:00:00Z").unwrap();
         // end before start: not a real duration; fall back to the API figure.
         assert_eq!(duration_of(Some(s), Some(e), None), None);
+    }
+
+    #[test]
+    fn a_log_read_a_few_lines_at_a_time_is_the_log_read_at_once() {
+        let text = r#"{"id":"l1","note":" ","lines":[
+            {"at":"2026-11-20T00:00:00Z","level":"warning","message":"a"},
+            {"at":17,"level":null,"message":"numeric at, null level"},
+            {"at":"nope","level":"???","message":"b"},
+            {"at":null,"level":["x"],"message":null},
+            {"level":"ERROR"},
+            {"at":"2026-11-20T00:00:01.5+02:00","level":" debug ","message":"caf\u00e9 \"q\"\n2nd","extra":{"x":[1]}},
+            {"at":"2026-11-20T00:00:02Z","level":"info","message":"c"}]}"#;
+        let whole = decode_log(text).unwrap();
+        assert_eq!(whole.id, "l1");
+        assert_eq!(whole.note, None);
+        let at = |s| Some(parse_time("t", s).unwrap());
+        assert_eq!(
+            whole
+                .lines
+                .iter()
+                .map(|l| (l.at, l.level, l.message.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (at("2026-11-20T00:00:00Z"), LogLevel::Warn, "a"),
+                (None, LogLevel::Info, "numeric at, null level"),
+                (None, LogLevel::Info, "b"),
+                (None, LogLevel::Info, ""),
+                (None, LogLevel::Error, ""),
+                (
+                    at("2026-11-19T22:00:01.5Z"),
+                    LogLevel::Debug,
+                    "caf\u{e9} \"q\"\n2nd"
+                ),
+                (at("2026-11-20T00:00:02Z"), LogLevel::Info, "c"),
+            ]
+        );
+        for lines in [1, 2, 3, 7, 100] {
+            let mut reader = LogReader::new(text.as_bytes()).unwrap();
+            assert_eq!(reader.progress(), (0, text.len()));
+            let mut steps = 1;
+            while !reader.step(lines).unwrap() {
+                // Up to the end of the last line read.
+                let (read, total) = reader.progress();
+                assert_eq!(total, text.len());
+                assert_eq!(
+                    text[..read].matches("\"level\"").count(),
+                    (steps * lines).min(7),
+                    "{lines}: {read}"
+                );
+                assert!(text[..read].ends_with('}'), "{lines}: {read}");
+                steps += 1;
+            }
+            assert_eq!(reader.progress(), (text.len(), text.len()));
+            assert_eq!(steps, 7usize.div_ceil(lines), "{lines} lines a step");
+            assert_eq!(reader.finish(), whole, "{lines} lines a step");
+        }
+        // No lines (absent or null): one step.
+        for empty in [
+            r#"{"id":"e","note":"kept"}"#,
+            r#"{"id":"e","lines":null,"note":"kept"}"#,
+        ] {
+            let mut reader = LogReader::new(empty.as_bytes()).unwrap();
+            assert_eq!(reader.step(1), Ok(true));
+            let log = reader.finish();
+            assert_eq!((log.lines.len(), log.note.as_deref()), (0, Some("kept")));
+            assert_eq!(decode_log(empty).unwrap(), log);
+        }
+    }
+
+    #[test]
+    fn a_bad_log_line_fails_the_log_at_its_step_with_its_path() {
+        let text = r#"{"id":"l","lines":[{"message":"a"},{"message":"b"},{"message":[1]},{"message":"d"}]}"#;
+        let message = "lines[2].message: expected a string, got a list";
+        assert_eq!(decode_log(text).unwrap_err().message, message);
+        for lines in [1, 2, 3, 7, 100] {
+            let mut reader = LogReader::new(text.as_bytes()).unwrap();
+            let mut good = 0;
+            let e = loop {
+                match reader.step(lines) {
+                    Ok(false) => good += lines,
+                    Ok(true) => panic!("{lines}: read a bad line"),
+                    Err(e) => break e,
+                }
+            };
+            // The steps before the bad line's succeed.
+            assert_eq!(good, (2 / lines) * lines, "{lines}");
+            assert_eq!(
+                e.to_string(),
+                format!("The log could not be read: {message}")
+            );
+        }
+        let one = |line: &str| {
+            decode_log(&format!(
+                r#"{{"id":"l","lines":[{{"message":"a"}},{line}]}}"#
+            ))
+            .unwrap_err()
+            .message
+        };
+        assert_eq!(one("7"), "lines[1]: expected an object, got 7");
+        assert_eq!(one("null"), "lines[1]: expected an object, got null");
+        assert_eq!(
+            one(r#"{"message":true}"#),
+            "lines[1].message: expected a string, got true"
+        );
+        // The frame's own errors, as before.
+        let frame = |t: &str| decode_log(t).unwrap_err().to_string();
+        assert_eq!(
+            frame(r#"{"lines":[]}"#),
+            "The log could not be read: id: required, but missing"
+        );
+        assert_eq!(
+            frame(r#"{"id":"l","lines":{"message":"a"}}"#),
+            "The log could not be read: lines: expected a list, got an object"
+        );
+        assert_eq!(
+            frame(r#"{"id":"l","lines":[],"note":5}"#),
+            "The log could not be read: note: expected a string, got 5"
+        );
+        assert!(frame(r#"{"id":"l","lines":[{"message":"a"}"#)
+            .starts_with("The log could not be read: invalid JSON (EOF while parsing"),);
+        assert_eq!(
+            frame("<html>"),
+            "The log could not be read: the API answered with a web page instead of JSON"
+        );
+    }
+
+    /// The log read the way it was before `LogReader`: one typed read.
+    fn decode_log_typed(text: &str) -> Result<Log, DecodeError> {
+        let doc: LogDoc = parse_json("log", text)?;
+        Ok(Log {
+            id: doc.id,
+            lines: doc
+                .lines
+                .into_iter()
+                .map(|l| LogLine {
+                    at: l.at.as_deref().and_then(|s| parse_time("at", s).ok()),
+                    level: LogLevel::from_wire(&l.level).unwrap_or(LogLevel::Info),
+                    message: l.message,
+                })
+                .collect(),
+            note: non_empty(doc.note),
+        })
+    }
+
+    #[test]
+    fn the_scanned_log_is_the_typed_read_of_the_document() {
+        let line = r#"{"at":"2026-11-20T00:00:00Z","level":"info","message":"m"}"#;
+        let docs = [
+            // Shapes the scan follows: members around the list, brackets,
+            // braces, quotes and backslashes inside strings, nested values.
+            format!(r#"{{"id":"a","lines":[{line},{line}]}}"#),
+            format!(" \n{{ \"id\" : \"a\" ,\n \"lines\" :\n [ {line} ,\n\t{line} ] , \"note\" : \"n\" }} \n"),
+            format!(r#"{{"note":"before [ {{ \"","x":[1,{{"y":"]"}}],"id":"a","lines":[{line}],"z":null}}"#),
+            r#"{"id":"a","lines":[{"message":"a ] } [ { \\","level":"warn"},{"message":"\"quoted\" \\\"","x":{"a":[[],{}]}},{"message":"caf\u00e9 ü 𝄞"}]}"#.to_string(),
+            r#"{"id":"a","lines":[{"at":17,"level":null,"message":null},{"at":null,"level":["x"]},{},{"message":"ok"}]}"#.to_string(),
+            r#"{"id":"a","lines":[]}"#.to_string(),
+            r#"{"id":"a","lines":[ ]}"#.to_string(),
+            r#"{"id":"a","lines":null,"note":"kept"}"#.to_string(),
+            r#"{"id":"a"}"#.to_string(),
+            r#"{"lin\u0065s":[{"message":"escaped key"}],"id":"a"}"#.to_string(),
+            // Broken documents, broken lines and wrong types, each with the message of the typed read.
+            r#"{"id":"a","lines":[{"message":"a"},{"message":[1]}]}"#.to_string(),
+            r#"{"id":"a","lines":[{"message":"a"},7]}"#.to_string(),
+            r#"{"id":"a","lines":[{"message":"a"},]}"#.to_string(),
+            r#"{"id":"a","lines":[{"message":"a"} {"message":"b"}]}"#.to_string(),
+            r#"{"id":"a","lines":[{"message":"a"},{"message":"b}]}"#.to_string(),
+            r#"{"id":"a","lines":[{"message":"a",}]}"#.to_string(),
+            r#"{"id":"a","lines":[{"message":"a"},{"message":"b"}"#.to_string(),
+            r#"{"id":"a","lines":[{"message":"a"}],"note":5}"#.to_string(),
+            r#"{"id":"a","lines":[{"message":"a"}] "note":"n"}"#.to_string(),
+            r#"{"id":"a","lines":[],"lines":[]}"#.to_string(),
+            r#"{"id":"a","lines":{"message":"a"}}"#.to_string(),
+            r#"{"lines":[{"message":"a"}]}"#.to_string(),
+            r#"{"id":5,"lines":[]}"#.to_string(),
+            r#"{"id":"a","lines":[{"message":"a"}]} trailing"#.to_string(),
+            r#"[{"message":"a"}]"#.to_string(),
+            "\u{feff}{\"id\":\"bom\",\"lines\":[]}".to_string(),
+            "<!doctype html><title>Login</title>".to_string(),
+            String::new(),
+        ];
+        for doc in &docs {
+            let typed = decode_log_typed(doc.trim_start_matches('\u{feff}'));
+            assert_eq!(decode_log(doc), typed, "{doc}");
+            for lines in [1, 2, 3, 7, 100] {
+                let stepped = LogReader::new(doc.as_bytes()).and_then(|mut r| {
+                    let mut last = r.progress();
+                    while !r.step(lines)? {
+                        assert!(r.progress() >= last && r.progress().0 < doc.len(), "{doc}");
+                        last = r.progress();
+                    }
+                    assert_eq!(r.progress(), (r.doc.len(), r.doc.len()));
+                    Ok(r.finish())
+                });
+                assert_eq!(stepped, typed, "{lines} lines a step: {doc}");
+            }
+        }
+        // Bytes that are not UTF-8 (in a line, in the frame) read as the
+        // text `Response.text()` makes of them, U+FFFD for each bad byte.
+        for bad in [
+            &b"{\"id\":\"a\",\"lines\":[{\"message\":\"ok\"},{\"message\":\"bad \xff\xfe!\"}]}"[..],
+            b"{\"id\":\"a\xff\",\"lines\":[{\"message\":\"ok\"}]}",
+            b"{\"id\":\"a\",\"lines\":[{\"message\":\"\xff\"},{\"message\":[1]}]}",
+            b"{\"id\":\"a\",\"lines\":[{\"message\":\"\xff\"}\xff]}",
+        ] {
+            let typed = decode_log_typed(&String::from_utf8_lossy(bad));
+            for lines in [1, 2, 100] {
+                let stepped = LogReader::new(bad).and_then(|mut r| {
+                    while !r.step(lines)? {}
+                    Ok(r.finish())
+                });
+                assert_eq!(stepped, typed, "{lines}: {}", String::from_utf8_lossy(bad));
+            }
+        }
+        assert_eq!(
+            LogReader::new(b"{\"id\":\"a\",\"lines\":[{\"message\":\"bad \xff!\"}]}")
+                .and_then(|mut r| r.step(10).map(|_| r.finish()))
+                .unwrap()
+                .lines[0]
+                .message,
+            "bad \u{fffd}!"
+        );
+        assert_eq!(
+            decode_log(&docs[3]).unwrap().lines[1].message,
+            "\"quoted\" \\\""
+        );
+        assert_eq!(
+            decode_log(&docs[12]).unwrap_err().to_string(),
+            "The log could not be read: invalid JSON (trailing comma at line 1 column 36)"
+        );
     }
 
     #[test]

@@ -94,11 +94,21 @@ pub fn find_matches(log: &Log, visible: &[usize], query: &str) -> Vec<Match> {
     if q.is_empty() {
         return Vec::new();
     }
+    // Only where the first byte matches (either case) is the rest compared:
+    // a 200,000-line log is searched in one pass over its bytes.
+    let (lower, upper) = (q[0].to_ascii_lowercase(), q[0].to_ascii_uppercase());
     let mut out = Vec::new();
     for (row, &i) in visible.iter().enumerate() {
         let m = log.lines[i].message.as_bytes();
         let mut at = 0;
         while at + q.len() <= m.len() {
+            let Some(k) = m[at..=m.len() - q.len()]
+                .iter()
+                .position(|&c| c == lower || c == upper)
+            else {
+                break;
+            };
+            at += k;
             if m[at..at + q.len()].eq_ignore_ascii_case(q)
                 && log.lines[i].message.is_char_boundary(at)
             {
@@ -158,6 +168,11 @@ pub fn full_text(log: &Log) -> String {
 /// (hard line breaks count too).
 pub fn wrapped_rows(message: &str, cols: usize) -> usize {
     let cols = cols.max(1);
+    // Most lines: one part of ASCII, a character a byte (both checks are
+    // word-at-a-time; counting characters is not).
+    if !message.contains('\n') && message.is_ascii() {
+        return message.len().div_ceil(cols).max(1);
+    }
     message
         .split('\n')
         .map(|part| part.chars().count().div_ceil(cols).max(1))
@@ -274,6 +289,28 @@ mod tests {
             }]
         );
         assert_eq!(find_matches(&l, &vis, ""), vec![]);
+        // Matches at the very end, overlapping candidates, non-ASCII text.
+        let one = |msg: &str, q: &str| {
+            let l = Log {
+                id: "l".into(),
+                lines: vec![crate::core::model::LogLine {
+                    at: None,
+                    level: LogLevel::Info,
+                    message: msg.into(),
+                }],
+                note: None,
+            };
+            find_matches(&l, &[0], q)
+                .into_iter()
+                .map(|m| (m.range.start, m.range.end))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(one("aaaa", "aa"), [(0, 2), (2, 4)]);
+        assert_eq!(one("xaAa", "AA"), [(1, 3)]);
+        assert_eq!(one("ab", "abc"), []);
+        assert_eq!(one("abc", "C"), [(2, 3)]);
+        assert_eq!(one("été Été", "été"), [(0, 5)]);
+        assert_eq!(one("naïve NAÏVE", "na"), [(0, 2), (7, 9)]);
         assert_eq!(
             split_highlights("Spilling to disk: spill spill", &[0..5, 18..23]),
             vec![
@@ -304,6 +341,12 @@ mod tests {
         assert_eq!(wrapped_rows(&"x".repeat(80), 80), 1);
         assert_eq!(wrapped_rows(&"x".repeat(81), 80), 2);
         assert_eq!(wrapped_rows("a\nb\n", 80), 3);
+        assert_eq!(wrapped_rows(&"é".repeat(80), 80), 1);
+        assert_eq!(wrapped_rows(&"é".repeat(81), 80), 2);
+        assert_eq!(wrapped_rows(&"x".repeat(10), 4), 3);
+        assert_eq!(wrapped_rows(&"x".repeat(8), 4), 2);
+        assert_eq!(wrapped_rows("xxxxx\nxx", 4), 3);
+        assert_eq!(wrapped_rows("ééééé", 4), 2);
         let h = Heights::new([20.0, 40.0, 20.0, 20.0, 60.0]);
         assert_eq!(h.total(), 160.0);
         assert_eq!(h.top(2), 60.0);

@@ -8,7 +8,12 @@
 // execution whose log has --log-lines lines. Each page is opened fresh with a
 // `longtask` PerformanceObserver installed before the app starts; the figures
 // printed are, from navigation until the page is drawn and 1.5 s of quiet,
-// the longest task, the number of tasks over 50 ms and their sum.
+// the longest task, the number of tasks over 50 ms and their sum. The "log
+// only" rows count only the tasks of an action on a page already drawn and
+// quiet ("drawn in" is then from the action to its result). Where the app
+// marked reading a log ("runlens:log:fetched", "runlens:log:read",
+// "runlens:log:shown"), two more rows split the long tasks between reading
+// it and showing it ("drawn in": between the marks).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,27 +45,68 @@ const pages = [
   [`run: Model Executions (${executions} executions)`, runUrl, '[data-testid=executions-table] tbody tr[data-model]'],
   ['run: Audits', `${runUrl}&tab=audits`, '[data-testid=audits-table] tbody tr[data-audit], [data-testid=audits-table]'],
   [`run: a ${logLines}-line log in the drawer`, `${runUrl}&exec=${encodeURIComponent(longModel)}`, '[data-testid=log-viewer] .logv__row'],
+  // The log alone: the run page drawn (and quiet) first, then only what
+  // opening the drawer, filtering by level and searching the log cost.
+  [`log only: open its drawer on the drawn page`, `${runUrl}&q=${encodeURIComponent(longModel)}`, `tr[data-model="${longModel}"]`,
+    async (page) => {
+      await page.click(`tr[data-model="${longModel}"] button:has-text("View log")`);
+      await page.waitForSelector('[data-testid=log-viewer] .logv__row', { timeout: 120_000 });
+    }],
+  [`log only: level WARN, back, search, clear`, `${runUrl}&exec=${encodeURIComponent(longModel)}`, '[data-testid=log-viewer] .logv__row',
+    async (page) => {
+      for (const [sel, v, ev] of [['log-level', 'warn', 'change'], ['log-level', 'debug', 'change'],
+        ['log-search', 'spilling', 'input'], ['log-search', '', 'input']]) {
+        await page.evaluate(([sel, v, ev]) => {
+          const el = document.querySelector(`[data-testid=${sel}]`);
+          el.value = v;
+          el.dispatchEvent(new Event(ev, { bubbles: true }));
+        }, [sel, v, ev]);
+        await page.waitForTimeout(500);
+      }
+    }],
   [`run: Explore (${models}-model lineage)`, `${runUrl}&tab=explore`, '[data-testid=graph] g.node'],
 ];
 
 const h = await launch({ mounts: { '/bench-api': out } });
 const rows = [];
 try {
-  for (const [name, url, ready] of pages.filter(([n]) => n.toLowerCase().includes(only.toLowerCase()))) {
+  for (const [name, url, ready, act] of pages.filter(([n]) => n.toLowerCase().includes(only.toLowerCase()))) {
     const page = await h.page({ viewport: { width: 1440, height: 1000 }, fixedClock: false });
     await page.addInitScript(() => {
       window.__longTasks = [];
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
         .observe({ type: 'longtask', buffered: true });
     });
     const t0 = Date.now();
     await page.goto(`${h.base}${url}`);
     await page.waitForSelector(ready, { timeout: 120_000 });
-    const drawnMs = Date.now() - t0;
+    let drawnMs = Date.now() - t0;
     await page.waitForTimeout(1500);
-    const tasks = await page.evaluate(() => window.__longTasks);
+    let since = 0;
+    if (act) {
+      // Only the action's tasks count (the page before it is measured above).
+      since = await page.evaluate(() => { window.__longTasks = []; return performance.now(); });
+      const t1 = Date.now();
+      await act(page);
+      drawnMs = Date.now() - t1;
+      await page.waitForTimeout(1500);
+    }
+    const [entries, marks] = await page.evaluate(() => [window.__longTasks,
+      Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]))]);
+    const tasks = entries.map(([, d]) => d);
     const max = tasks.length ? Math.max(...tasks) : 0;
     rows.push({ name, drawnMs, max, count: tasks.length, sum: tasks.reduce((a, b) => a + b, 0) });
+    // A log's own tasks, by the app's marks: fetched -> read (the reader's
+    // steps), read -> shown (the viewer's first draw).
+    const within = (from, to) => entries.filter(([s, d]) => s + d >= marks[from] && s <= marks[to]).map(([, d]) => d);
+    if (marks['runlens:log:read'] !== undefined && marks['runlens:log:fetched'] >= since) {
+      const reading = within('runlens:log:fetched', 'runlens:log:read');
+      const showing = within('runlens:log:read', 'runlens:log:shown');
+      rows.push({ name: '  of which reading the log', max: Math.max(0, ...reading), count: reading.length, sum: reading.reduce((a, b) => a + b, 0),
+        drawnMs: Math.round(marks['runlens:log:read'] - marks['runlens:log:fetched']) });
+      rows.push({ name: '  of which showing the read log', max: Math.max(0, ...showing), count: showing.length, sum: showing.reduce((a, b) => a + b, 0),
+        drawnMs: Math.round(marks['runlens:log:shown'] - marks['runlens:log:read']) });
+    }
     await page.context().close();
   }
 } finally {
