@@ -46,12 +46,10 @@ impl Request {
         self.sizes.len() >= OFF_THREAD_FROM
     }
 
-    /// `[FORMAT, job, n, m, layer_gap, node_gap, component_gap, sweeps,
-    /// align_passes, (width, height) × n, (from, to) × m]`.
-    pub fn encode(&self, job: u32) -> Vec<f64> {
+    /// The first nine numbers of `encode` (and of what `key` hashes).
+    fn header(&self, job: u32) -> [f64; 9] {
         let o = &self.options;
-        let mut out = Vec::with_capacity(9 + 2 * self.sizes.len() + 2 * self.edges.len());
-        out.extend([
+        [
             FORMAT,
             job as f64,
             self.sizes.len() as f64,
@@ -61,7 +59,14 @@ impl Request {
             o.component_gap,
             o.sweeps as f64,
             o.align_passes as f64,
-        ]);
+        ]
+    }
+
+    /// `[FORMAT, job, n, m, layer_gap, node_gap, component_gap, sweeps,
+    /// align_passes, (width, height) × n, (from, to) × m]`.
+    pub fn encode(&self, job: u32) -> Vec<f64> {
+        let mut out = Vec::with_capacity(9 + 2 * self.sizes.len() + 2 * self.edges.len());
+        out.extend(self.header(job));
         for s in &self.sizes {
             out.extend([s.width, s.height]);
         }
@@ -119,18 +124,7 @@ impl Request {
                 h = h.wrapping_mul(0x0100_0000_01b3);
             }
         };
-        let o = &self.options;
-        for x in [
-            FORMAT,
-            0.0,
-            self.sizes.len() as f64,
-            self.edges.len() as f64,
-            o.layer_gap,
-            o.node_gap,
-            o.component_gap,
-            o.sweeps as f64,
-            o.align_passes as f64,
-        ] {
+        for x in self.header(0) {
             put(x);
         }
         for s in &self.sizes {
