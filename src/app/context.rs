@@ -54,13 +54,7 @@ pub fn set_time_mode(ctx: TimeCtx, mode: TimeMode) {
 /// The run's models against their own history (`core::history`), once the
 /// previous runs have been read; `None` until then (or without history).
 #[derive(Clone, Copy)]
-pub struct RunHistory(
-    pub  Signal<
-        Option<
-            std::sync::Arc<std::collections::BTreeMap<String, crate::core::history::ModelHistory>>,
-        >,
-    >,
-);
+pub struct RunHistory(pub Signal<Option<std::sync::Arc<crate::core::history::History>>>);
 
 /// The colour theme chosen in the header (`Auto` follows the system);
 /// remembered in local storage like the time mode.

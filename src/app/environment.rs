@@ -367,12 +367,35 @@ fn Overview(
     }
 }
 
+/// Names behind schedule drawn per task, once their list is opened.
+const BEHIND_CHUNK: usize = 500;
+
 #[component]
 fn FreshnessCard(f: Freshness) -> impl IntoView {
     let (c, p, b) = (f.complete.len(), f.pending.len(), f.behind.len());
     let total = (c + p + b).max(1) as f64;
     let pct = |n: usize| format!("width:{:.2}%", n as f64 * 100.0 / total);
-    let behind = f.behind.clone();
+    let behind = Arc::new(f.behind.clone());
+    // The names behind schedule are drawn once the list is opened, a few
+    // hundred per task (a big project can have thousands).
+    let chunks = RwSignal::new(0usize);
+    let total_chunks = behind.len().div_ceil(BEHIND_CHUNK);
+    let on_toggle = move |e: leptos::ev::Event| {
+        let open = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| el.has_attribute("open"));
+        if !open || chunks.get_untracked() > 0 {
+            return;
+        }
+        chunks.set(1);
+        leptos::task::spawn_local(async move {
+            while chunks.try_get_untracked().is_some_and(|c| c < total_chunks) {
+                super::api::next_task().await;
+                chunks.try_update(|c| *c += 1);
+            }
+        });
+    };
     view! {
         <div class="fresh__counts">
             <span>"Behind: " <b data-testid="fresh-behind">{b}</b></span>
@@ -386,9 +409,16 @@ fn FreshnessCard(f: Freshness) -> impl IntoView {
         </div>
         <div class="small muted">"as of " <Timestamp t=f.computed_at /> " " <Zone at=f.computed_at.unwrap_or_else(super::context::now) /></div>
         {(!behind.is_empty()).then(|| view! {
-            <details class="fresh__behind">
+            <details class="fresh__behind" on:toggle=on_toggle>
                 <summary>{format!("{} behind schedule", behind.len())}</summary>
-                <ul>{behind.into_iter().map(|m| view! { <li class="mono">{m}</li> }).collect_view()}</ul>
+                <ul data-testid="fresh-behind-list">
+                    <For each=move || 0..chunks.get() key=|c| *c let(c)>
+                        {
+                            let names = &behind[(c * BEHIND_CHUNK).min(behind.len())..((c + 1) * BEHIND_CHUNK).min(behind.len())];
+                            names.iter().map(|m| view! { <li class="mono">{m.clone()}</li> }).collect_view()
+                        }
+                    </For>
+                </ul>
             </details>
         })}
     }
@@ -459,9 +489,15 @@ fn RunsChart(
             }
         }
     };
+    // Measured before the next frame, not as the page is built (reading a
+    // size forces the layout of the page into the task that built it).
     Effect::new(move |_| {
         if wrap.get().is_some() {
-            measure();
+            request_animation_frame(move || {
+                if wrap.try_get_untracked().flatten().is_some() {
+                    measure();
+                }
+            });
         }
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());

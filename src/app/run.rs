@@ -92,6 +92,8 @@ pub fn RunPage() -> impl IntoView {
 /// Units of lineage work per task (`LineageBuilder::step`: a model, an
 /// execution, an upstream name; about 10 ms in the browser).
 const LINEAGE_WORK: usize = 20_000;
+/// Executions read or models compared per task, comparing with the history.
+const HISTORY_WORK: usize = 5_000;
 
 #[component]
 fn RunBody(run: Arc<Run>) -> impl IntoView {
@@ -183,19 +185,33 @@ fn RunBody(run: Arc<Run>) -> impl IntoView {
                     Err(_) => return None,
                 }
             }
-            // The comparison is made in a task after the page's first draw
-            // (without earlier runs to read, this would be the same task).
-            next_task().await;
             Some(Arc::new(previous))
         }
     });
-    let history_memo = Memo::new(move |_| {
-        previous_runs
-            .get()
-            .flatten()
-            .map(|prev| Arc::new(crate::core::history::compare(&run.read(), &prev)))
+    // The comparison: made a slice at a time, in tasks after the page's
+    // first draw, for each version of the run (a live run changes).
+    let history_signal = RwSignal::new(None::<Arc<crate::core::history::History>>);
+    Effect::new(move |_| {
+        let (r, previous) = (run.get(), previous_runs.get().flatten());
+        let Some(previous) = previous else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let mut c = crate::core::history::Comparer::new(&r, &previous[..]);
+            loop {
+                next_task().await;
+                // A newer version (or no page) wins.
+                if run.try_with_untracked(|now| Arc::ptr_eq(now, &r)) != Some(true) {
+                    return;
+                }
+                if c.step(HISTORY_WORK) {
+                    break;
+                }
+            }
+            history_signal.try_set(Some(Arc::new(c.finish())));
+        });
     });
-    let history = super::context::RunHistory(history_memo.into());
+    let history = super::context::RunHistory(history_signal.into());
     provide_context(history);
     let warnings = Memo::new(move |_| run.with(|r| r.warnings.clone()));
     let status_time = move || {

@@ -132,11 +132,19 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
     };
     // Measured before the next frame, not as the table is built (reading a
     // size forces the layout of the page into the task that built it).
+    // The first draw has the rows in view only (each row costs the browser
+    // about half a millisecond to lay out); the rows around them follow a
+    // task after the table is measured.
+    let overscan = RwSignal::new(0usize);
     Effect::new(move |_| {
         if scroller.get().is_some() {
             request_animation_frame(move || {
                 if scroller.try_get_untracked().flatten().is_some() {
                     measure();
+                    leptos::task::spawn_local(async move {
+                        super::api::next_task().await;
+                        overscan.try_set(OVERSCAN);
+                    });
                 }
             });
         }
@@ -147,7 +155,7 @@ pub fn DataTable(spec: TableSpec, #[prop(optional)] extra: Option<ViewFn>) -> im
             viewport.get(),
             ROW_HEIGHT,
             shown.read().len(),
-            OVERSCAN,
+            overscan.get(),
         )
     });
 

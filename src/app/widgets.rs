@@ -35,7 +35,7 @@ pub fn Timestamp(t: Option<Time>) -> impl IntoView {
     match t {
         Some(t) => view! {
             <span class="ts" title=format!("{} UTC", format::timestamp_utc(t))>
-                <span class="ts__date">{move || format::date_at(t, offset_for(mode.get(), t))}</span>
+                {move || format::date_at(t, offset_for(mode.get(), t))}
                 " "
                 <span class="ts__clock">{move || format::clock_at(t, offset_for(mode.get(), t))}</span>
             </span>

@@ -77,7 +77,27 @@ pub fn relative_time(then: Time, now: Time) -> String {
 
 /// "2026-11-25 06:00:20".
 pub fn timestamp_utc(t: Time) -> String {
-    t.format("%Y-%m-%d %H:%M:%S").to_string()
+    let n = t.naive_utc();
+    match ymd(n.date()) {
+        Some(date) => format!("{date} {}", hms(n.time())),
+        None => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+    }
+}
+
+/// "2026-11-25" for years 0 to 9999 (`%Y-%m-%d` without parsing a format:
+/// a table draws a few hundred of these at once); other years `None`.
+fn ymd(d: chrono::NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    (0..=9999)
+        .contains(&d.year())
+        .then(|| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+}
+
+/// "06:00:20" (`%H:%M:%S`; a leap second shows as :60, as chrono does).
+fn hms(t: chrono::NaiveTime) -> String {
+    use chrono::Timelike;
+    let leap = u32::from(t.nanosecond() >= 1_000_000_000);
+    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second() + leap)
 }
 
 /// Which clock times are shown in: UTC, or the browser's local zone (whose
@@ -111,12 +131,13 @@ fn shifted(t: Time, offset_secs: i32) -> chrono::NaiveDateTime {
 
 /// Date part in a zone `offset_secs` east of UTC: "2026-11-25".
 pub fn date_at(t: Time, offset_secs: i32) -> String {
-    shifted(t, offset_secs).format("%Y-%m-%d").to_string()
+    let d = shifted(t, offset_secs).date();
+    ymd(d).unwrap_or_else(|| d.format("%Y-%m-%d").to_string())
 }
 
 /// Clock part in a zone `offset_secs` east of UTC: "06:00:20".
 pub fn clock_at(t: Time, offset_secs: i32) -> String {
-    shifted(t, offset_secs).format("%H:%M:%S").to_string()
+    hms(shifted(t, offset_secs).time())
 }
 
 /// The calendar day of `t` in a zone `offset_secs` east of UTC.
@@ -241,5 +262,48 @@ mod tests {
         assert_eq!(cost(0.0), "0.00");
         assert_eq!(cost(0.004), "<0.01");
         assert_eq!(cost(1.254), "1.25");
+    }
+
+    #[test]
+    fn dates_and_clocks_are_chrono_s_formats_written_out() {
+        use chrono::TimeZone;
+        let mut times: Vec<Time> = [
+            0i64,
+            1,
+            59,
+            86_399,
+            1_764_000_000,
+            1_764_047_999,
+            -62_135_596_800, // 0001-01-01
+            -62_167_219_200, // 0000-01-01
+            -62_167_219_201, // -0001-12-31
+            253_402_300_799, // 9999-12-31T23:59:59
+            253_402_300_800, // 10000-01-01
+        ]
+        .iter()
+        .map(|&s| chrono::Utc.timestamp_opt(s, 0).unwrap())
+        .collect();
+        // A leap second.
+        times.push(
+            chrono::Utc
+                .timestamp_opt(1_483_228_799, 1_500_000_000)
+                .unwrap(),
+        );
+        for t in times {
+            for off in [0, 3600, -18_000, 19_800, -86_399] {
+                let n = t.naive_utc() + chrono::Duration::seconds(off as i64);
+                assert_eq!(
+                    date_at(t, off),
+                    n.format("%Y-%m-%d").to_string(),
+                    "{t} {off}"
+                );
+                assert_eq!(
+                    clock_at(t, off),
+                    n.format("%H:%M:%S").to_string(),
+                    "{t} {off}"
+                );
+            }
+            assert_eq!(timestamp_utc(t), t.format("%Y-%m-%d %H:%M:%S").to_string());
+        }
     }
 }

@@ -7,7 +7,7 @@
 use super::model::{Run, Status};
 use super::sorting;
 use chrono::Duration;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Previous runs a page reads for the comparison (following
 /// `previous_run_id`).
@@ -81,35 +81,37 @@ impl ModelHistory {
     }
 }
 
+/// Every model of a run against its history, by name ([`compare`]).
+/// (A hash map: a big run's models are many names sharing long prefixes,
+/// which a tree would sort and compare again and again.)
+pub type History = HashMap<String, ModelHistory>;
+
 /// A model's outcome and time in one run: failed if any of its executions
 /// failed, complete if it ran and none failed; the time is the sum of its
 /// executions' durations.
-/// (A hash map: a big run's models are many names sharing long prefixes,
-/// which a tree compares again and again.)
-fn outcome(run: &Run) -> HashMap<&str, (Status, Option<Duration>)> {
+type Outcomes<'a> = HashMap<&'a str, (Status, Option<Duration>)>;
+
+/// Adds one execution to its model's outcome.
+fn add_outcome<'a>(out: &mut Outcomes<'a>, e: &'a super::model::Execution) {
     // Durations the decoder would refuse (over ten years) are not believed.
     let limit = Duration::days(3653);
-    let mut out: HashMap<&str, (Status, Option<Duration>)> = HashMap::new();
-    for e in &run.executions {
-        let d = e
-            .duration
-            .or_else(|| Some(e.end? - e.start?))
-            .filter(|d| *d >= Duration::zero() && *d <= limit);
-        let entry = out
-            .entry(e.model.as_str())
-            .or_insert((e.status.clone(), Some(Duration::zero())));
-        // Failed if any execution failed; complete only if all completed.
-        if e.status == Status::Failed {
-            entry.0 = Status::Failed;
-        } else if entry.0 == Status::Complete && e.status != Status::Complete {
-            entry.0 = e.status.clone();
-        }
-        entry.1 = match (entry.1, d) {
-            (Some(a), Some(b)) => a.checked_add(&b),
-            _ => None,
-        };
+    let d = e
+        .duration
+        .or_else(|| Some(e.end? - e.start?))
+        .filter(|d| *d >= Duration::zero() && *d <= limit);
+    let entry = out
+        .entry(e.model.as_str())
+        .or_insert((e.status.clone(), Some(Duration::zero())));
+    // Failed if any execution failed; complete only if all completed.
+    if e.status == Status::Failed {
+        entry.0 = Status::Failed;
+    } else if entry.0 == Status::Complete && e.status != Status::Complete {
+        entry.0 = e.status.clone();
     }
-    out
+    entry.1 = match (entry.1, d) {
+        (Some(a), Some(b)) => a.checked_add(&b),
+        _ => None,
+    };
 }
 
 fn median(mut v: Vec<Duration>) -> Option<Duration> {
@@ -126,17 +128,97 @@ fn median(mut v: Vec<Duration>) -> Option<Duration> {
 }
 
 /// Every model that ran in `current`, against `previous` (newest first).
-pub fn compare<R: std::borrow::Borrow<Run>>(
-    current: &Run,
-    previous: &[R],
-) -> BTreeMap<String, ModelHistory> {
-    let now = outcome(current);
-    let past: Vec<HashMap<&str, (Status, Option<Duration>)>> =
-        previous.iter().map(|r| outcome(r.borrow())).collect();
-    let current_id = current.id.to_string();
-    let mut out = Vec::with_capacity(now.len());
-    for (&model, (status, duration)) in &now {
-        let ran_before: Vec<(usize, &(Status, Option<Duration>))> = past
+pub fn compare<R: std::borrow::Borrow<Run>>(current: &Run, previous: &[R]) -> History {
+    let mut c = Comparer::new(current, previous);
+    while !c.step(usize::MAX) {}
+    c.finish()
+}
+
+/// [`compare`] a slice at a time, so a big run with its history never
+/// holds the page for long: each `step` reads at most `work` executions or
+/// compares at most `work` models; `finish` gives the comparison.
+pub struct Comparer<'a, R> {
+    current: &'a Run,
+    previous: &'a [R],
+    /// Per run (this one first, then `previous`), its models' outcomes.
+    outcomes: Vec<Outcomes<'a>>,
+    /// The next execution to read: its run (an index into `outcomes`) and place.
+    next_execution: (usize, usize),
+    /// This run's models, once its outcomes are read; the next to compare.
+    models: Vec<&'a str>,
+    next_model: usize,
+    current_id: String,
+    out: History,
+}
+
+impl<'a, R: std::borrow::Borrow<Run>> Comparer<'a, R> {
+    pub fn new(current: &'a Run, previous: &'a [R]) -> Comparer<'a, R> {
+        Comparer {
+            current,
+            previous,
+            outcomes: Vec::with_capacity(previous.len() + 1),
+            next_execution: (0, 0),
+            models: Vec::new(),
+            next_model: 0,
+            current_id: current.id.to_string(),
+            out: History::new(),
+        }
+    }
+
+    fn run(&self, k: usize) -> &'a Run {
+        if k == 0 {
+            self.current
+        } else {
+            self.previous[k - 1].borrow()
+        }
+    }
+
+    /// At most `work` executions read or models compared (at least one);
+    /// true once all are.
+    pub fn step(&mut self, work: usize) -> bool {
+        let mut budget = work.max(1);
+        let runs = self.previous.len() + 1;
+        while budget > 0 {
+            let (k, i) = self.next_execution;
+            if k < runs {
+                let run = self.run(k);
+                if self.outcomes.len() == k {
+                    self.outcomes.push(Outcomes::new());
+                }
+                let take = budget.min(run.executions.len() - i);
+                for e in &run.executions[i..i + take] {
+                    add_outcome(&mut self.outcomes[k], e);
+                }
+                budget -= take;
+                self.next_execution = if i + take == run.executions.len() {
+                    if k == 0 {
+                        self.models = self.outcomes[0].keys().copied().collect();
+                    }
+                    if self.models.is_empty() {
+                        // Nothing ran: the history is not read.
+                        (runs, 0)
+                    } else {
+                        (k + 1, 0)
+                    }
+                } else {
+                    (k, i + take)
+                };
+                continue;
+            }
+            let Some(&model) = self.models.get(self.next_model) else {
+                return true;
+            };
+            self.next_model += 1;
+            budget -= 1;
+            let history = self.model_history(model);
+            self.out.insert(model.to_string(), history);
+        }
+        self.next_execution.0 >= runs && self.next_model >= self.models.len()
+    }
+
+    fn model_history(&self, model: &str) -> ModelHistory {
+        let (status, duration) = &self.outcomes[0][model];
+        let ran_before: Vec<(usize, &(Status, Option<Duration>))> = self.outcomes[1..]
             .iter()
             .enumerate()
             .filter_map(|(i, p)| p.get(model).map(|o| (i, o)))
@@ -172,37 +254,37 @@ pub fn compare<R: std::borrow::Borrow<Run>>(
             .iter()
             .rev()
             .map(|(i, (s, d))| Point {
-                run: previous[*i].borrow().id.to_string(),
+                run: self.previous[*i].borrow().id.to_string(),
                 duration: *d,
                 status: s.clone(),
                 current: false,
             })
             .collect();
         points.push(Point {
-            run: current_id.clone(),
+            run: self.current_id.clone(),
             duration: *duration,
             status: status.clone(),
             current: true,
         });
-        out.push((
-            model.to_string(),
-            ModelHistory {
-                median: med,
-                samples,
-                delta,
-                pct,
-                trend,
-                points,
-            },
-        ));
+        ModelHistory {
+            median: med,
+            samples,
+            delta,
+            pct,
+            trend,
+            points,
+        }
     }
-    // Built at once from the list (it sorts), not name by name.
-    out.into_iter().collect()
+
+    /// The comparison, of the models compared so far.
+    pub fn finish(self) -> History {
+        self.out
+    }
 }
 
 /// "2 new failures, 1 still failing, 1 recovered": the counts that are not
 /// zero, or `None`.
-pub fn summary(h: &BTreeMap<String, ModelHistory>) -> Option<String> {
+pub fn summary(h: &History) -> Option<String> {
     let count = |t: Trend| h.values().filter(|m| m.trend == t).count();
     let parts: Vec<String> = [
         (count(Trend::NewFailure), "new failure", "new failures"),
@@ -255,7 +337,7 @@ impl UsualFilter {
     }
     /// The chip's count: models of the run (each once, however many
     /// executions it had) that the filter keeps, from [`compare`]'s answer.
-    pub fn count(self, h: &BTreeMap<String, ModelHistory>) -> usize {
+    pub fn count(self, h: &History) -> usize {
         h.values().filter(|m| self.matches(Some(m))).count()
     }
 }
@@ -283,7 +365,7 @@ pub fn change_text(h: &ModelHistory) -> Option<String> {
 pub fn sort_by_change<'a>(
     shown: &mut [usize],
     model_of: impl Fn(usize) -> &'a str,
-    h: &BTreeMap<String, ModelHistory>,
+    h: &History,
     descending: bool,
 ) {
     let key = |i: usize| h.get(model_of(i)).and_then(|m| m.pct);
@@ -440,11 +522,12 @@ mod tests {
         let sp = super::spark(a, 100.0, 40.0);
         assert_eq!(sp.line, "5.0,33.3 27.5,5.0 50.0,31.7 72.5,33.0 95.0,28.7");
         assert!(sp.dots[4].3, "this run is the last dot");
-        let new: Vec<&str> = h
+        let mut new: Vec<&str> = h
             .iter()
             .filter(|(_, m)| UsualFilter::NewFailures.matches(Some(m)))
             .map(|(k, _)| k.as_str())
             .collect();
+        new.sort();
         assert_eq!(new, ["b", "e"]);
         // The chips' counts: b and e failed anew; a alone is slower.
         assert_eq!(UsualFilter::NewFailures.count(&h), 2);
@@ -499,5 +582,154 @@ mod tests {
         assert_eq!(h["b"].delta, Some(Duration::seconds(-50)));
         assert!(!h["b"].is_slower());
         assert_eq!(summary(&h), None);
+    }
+
+    // The comparison as it was made in one piece (before `Comparer`), to
+    // check the stepped one against.
+    fn outcome_at_once(run: &Run) -> HashMap<&str, (Status, Option<Duration>)> {
+        // Durations the decoder would refuse (over ten years) are not believed.
+        let limit = Duration::days(3653);
+        let mut out: HashMap<&str, (Status, Option<Duration>)> = HashMap::new();
+        for e in &run.executions {
+            let d = e
+                .duration
+                .or_else(|| Some(e.end? - e.start?))
+                .filter(|d| *d >= Duration::zero() && *d <= limit);
+            let entry = out
+                .entry(e.model.as_str())
+                .or_insert((e.status.clone(), Some(Duration::zero())));
+            // Failed if any execution failed; complete only if all completed.
+            if e.status == Status::Failed {
+                entry.0 = Status::Failed;
+            } else if entry.0 == Status::Complete && e.status != Status::Complete {
+                entry.0 = e.status.clone();
+            }
+            entry.1 = match (entry.1, d) {
+                (Some(a), Some(b)) => a.checked_add(&b),
+                _ => None,
+            };
+        }
+        out
+    }
+    fn compare_at_once<R: std::borrow::Borrow<Run>>(current: &Run, previous: &[R]) -> History {
+        let now = outcome_at_once(current);
+        let past: Vec<HashMap<&str, (Status, Option<Duration>)>> = previous
+            .iter()
+            .map(|r| outcome_at_once(r.borrow()))
+            .collect();
+        let current_id = current.id.to_string();
+        let mut out = Vec::with_capacity(now.len());
+        for (&model, (status, duration)) in &now {
+            let ran_before: Vec<(usize, &(Status, Option<Duration>))> = past
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.get(model).map(|o| (i, o)))
+                .collect();
+            let successes: Vec<Duration> = ran_before
+                .iter()
+                .filter(|(_, (s, _))| *s == Status::Complete)
+                .filter_map(|(_, (_, d))| *d)
+                .collect();
+            let samples = successes.len();
+            let med = median(successes);
+            let last = ran_before
+                .iter()
+                .map(|(_, (s, _))| s)
+                .find(|s| matches!(s, Status::Complete | Status::Failed));
+            let trend = match (status, last) {
+                (Status::Failed, Some(Status::Failed)) => Trend::StillFailing,
+                (Status::Failed, _) => Trend::NewFailure,
+                (Status::Complete, Some(Status::Failed)) => Trend::Recovered,
+                _ => Trend::Steady,
+            };
+            let delta = match (duration, med) {
+                (Some(d), Some(m)) if *status == Status::Complete => Some(*d - m),
+                _ => None,
+            };
+            let pct = match (delta, med) {
+                (Some(d), Some(m)) if m.num_milliseconds() > 0 => {
+                    Some(d.num_milliseconds() as f64 * 100.0 / m.num_milliseconds() as f64)
+                }
+                _ => None,
+            };
+            let mut points: Vec<Point> = ran_before
+                .iter()
+                .rev()
+                .map(|(i, (s, d))| Point {
+                    run: previous[*i].borrow().id.to_string(),
+                    duration: *d,
+                    status: s.clone(),
+                    current: false,
+                })
+                .collect();
+            points.push(Point {
+                run: current_id.clone(),
+                duration: *duration,
+                status: status.clone(),
+                current: true,
+            });
+            out.push((
+                model.to_string(),
+                ModelHistory {
+                    median: med,
+                    samples,
+                    delta,
+                    pct,
+                    trend,
+                    points,
+                },
+            ));
+        }
+        // Built at once from the list (it sorts), not name by name.
+        out.into_iter().collect()
+    }
+
+    #[test]
+    fn compared_a_few_executions_at_a_time_is_compared_at_once() {
+        let previous = vec![
+            run(
+                4,
+                &[
+                    ("a", C, 60),
+                    ("b", C, 10),
+                    ("c", F, 5),
+                    ("d", F, 1),
+                    ("a", C, 5),
+                ],
+            ),
+            run(3, &[]),
+            run(2, &[("a", F, 900), ("b", C, 10), ("c", C, 5), ("x", C, 1)]),
+            run(1, &[("a", C, 50), ("c", C, 5)]),
+        ];
+        let cur = run(
+            5,
+            &[
+                ("a", C, 190),
+                ("b", F, 3),
+                ("c", F, 5),
+                ("d", C, 1),
+                ("e", F, 2),
+                ("a", S, 0),
+            ],
+        );
+        let want = compare_at_once(&cur, &previous);
+        assert_eq!(want.len(), 5);
+        assert_eq!(compare(&cur, &previous), want);
+        for work in [1, 2, 3, 7, 100] {
+            let mut c = Comparer::new(&cur, &previous);
+            let mut steps = 1;
+            while !c.step(work) {
+                steps += 1;
+                assert!(steps < 1000, "never finishes at {work}");
+            }
+            // 6 + 5 + 0 + 4 + 2 executions, then 5 models.
+            assert_eq!(steps, 22_usize.div_ceil(work), "steps at {work}");
+            assert_eq!(c.finish(), want, "at {work} a step");
+        }
+        // No executions, no history.
+        let empty = run(6, &[]);
+        let mut c = Comparer::new(&empty, &previous);
+        assert!(c.step(1));
+        assert!(c.finish().is_empty());
     }
 }

@@ -149,3 +149,34 @@ test('UTC / local switch changes every time shown and survives a reload', async 
   assert.equal(await start(), `${utc(run.start)} UTC`);
   await page.context().close();
 });
+
+test('models behind schedule: listed only once opened, then every one of them, a few hundred per task', async () => {
+  const page = await h.page();
+  const act = readApi('environments/prod/activity.json').activity;
+  const newest = act.filter((a) => a.kind === 'run').sort((x, y) => y.start.localeCompare(x.start))[0];
+  const run = readApi(`environments/prod/runs/${newest.id}.json`);
+  // 1,234 more daily models whose newest interval ended weeks ago: behind.
+  for (let i = 0; i < 1234; i++) {
+    run.models.push({ name: `extra.behind_${String(i).padStart(4, '0')}`, kind: 'INCREMENTAL_BY_TIME_RANGE', interval_unit: 'day',
+      intervals: [{ start: '2026-10-01T00:00:00Z', end: '2026-10-02T00:00:00Z' }] });
+  }
+  const periods = { day: '2026-11-25T00:00:00Z', week: '2026-11-16T00:00:00Z' };
+  const behind = run.models.filter((m) => periods[m.interval_unit] && m.intervals.length
+    && m.intervals.map((x) => x.end).sort().at(-1) < periods[m.interval_unit]).map((m) => m.name);
+  await page.route(`**/environments/prod/runs/${newest.id}.json`, (r) => r.fulfill({ json: run }));
+  await page.goto(`${h.base}/environments/prod`);
+  await page.waitForSelector('[data-testid=fresh-behind]');
+  assert.equal(await page.textContent('[data-testid=fresh-behind]'), String(behind.length));
+  assert.equal(await page.textContent('.fresh__behind summary'), `${behind.length} behind schedule`);
+  // Closed: no name drawn yet.
+  assert.equal(await page.locator('[data-testid=fresh-behind-list] li').count(), 0);
+  await page.click('.fresh__behind summary');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=fresh-behind-list] li').length === n, behind.length);
+  assert.deepEqual(await page.$$eval('[data-testid=fresh-behind-list] li', (ls) => ls.map((l) => l.textContent)), behind);
+  // Closed and opened again: the same list, not drawn twice.
+  await page.click('.fresh__behind summary');
+  await page.click('.fresh__behind summary');
+  assert.equal(await page.locator('[data-testid=fresh-behind-list] li').count(), behind.length);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -8,8 +8,9 @@
 //
 //   node tests/browser/profile-page.mjs --dist <dir> [--api target/bench-longtask-api] --url <path> --ready <selector> [--top 25] [--cpu-only]
 //
-// `--cpu-only` skips the CPU profile and prints only the longest task, in
-// wall time and in the main thread's CPU time (steadier on a shared machine).
+// `--cpu-only` skips the CPU profile and prints the longest task, in wall
+// time and in the main thread's CPU time (steadier on a shared machine), and
+// for each task over 50 ms only the browser's events in it.
 //
 // `--url` is the path after the origin, with `?api=/bench-api` (the store
 // is mounted there), as in bench-longtask.mjs.
@@ -84,7 +85,7 @@ function report(events) {
   const cpu = tasks.filter((t) => t.tdur !== undefined).map((t) => t.tdur / 1000);
   const overCpu = cpu.filter((c) => c > 50).sort((a, b) => b - a);
   console.log(`longest task: ${(Math.max(...tasks.map((t) => t.dur)) / 1000).toFixed(0)} ms wall, ${Math.max(...cpu).toFixed(0)} ms CPU; over 50 ms of CPU: ${overCpu.map((c) => c.toFixed(0)).join(', ') || 'none'}`);
-  if (args.includes('--cpu-only')) return;
+  const cpuOnly = args.includes('--cpu-only');
   for (const t of long) {
     const incl = new Map();
     const self = new Map();
@@ -110,7 +111,8 @@ function report(events) {
         sub.set(e.name, (sub.get(e.name) ?? 0) + e.dur / 1000);
       }
     }
-    console.log(`\n== task of ${(t.dur / 1000).toFixed(1)} ms (${((t.tdur ?? 0) / 1000).toFixed(0)} ms CPU) at ${((t.ts - t0) / 1000).toFixed(0)} ms (${inside.length} samples): ${[...sub].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+    console.log(`${cpuOnly ? '' : '\n'}== task of ${(t.dur / 1000).toFixed(1)} ms (${((t.tdur ?? 0) / 1000).toFixed(0)} ms CPU) at ${((t.ts - t0) / 1000).toFixed(0)} ms (${inside.length} samples): ${[...sub].map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+    if (cpuOnly) continue;
     const rows = (m) => [...m].sort((x, y) => y[1] - x[1]).slice(0, top);
     console.log('  inclusive:');
     for (const [n, ms] of rows(incl)) console.log(`    ${ms.toFixed(1).padStart(7)} ms  ${n.slice(0, 160)}`);
