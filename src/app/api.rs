@@ -240,10 +240,7 @@ impl Api {
     /// document into the wasm as text is one long task (two seconds for a
     /// 30 MB log), its bytes one quick copy.
     async fn get_bytes(&self, path: &str) -> Result<Vec<u8>, ApiError> {
-        match self.get_body(self.url(path), true, true).await? {
-            Body::Bytes(b) => Ok(b),
-            Body::Text(t) => Ok(t.into_bytes()),
-        }
+        self.get_body(self.url(path), true).await
     }
 
     /// The dbt invocation, read once and kept (`app::load_api` reads it at
@@ -289,18 +286,16 @@ impl Api {
         Ok(Some(d))
     }
 
-    /// GET `url` as text, given up after the timeout. A request `for_page`
-    /// is aborted when the app moves to another page (the shared dbt
-    /// download is not).
+    /// GET `url` as text (as the Fetch standard's `text()` reads it; see
+    /// `get_body`).
     async fn get_url(&self, url: String, for_page: bool) -> Result<String, ApiError> {
-        match self.get_body(url, for_page, false).await? {
-            Body::Text(t) => Ok(t),
-            Body::Bytes(b) => Ok(String::from_utf8_lossy(&b).into_owned()),
-        }
+        Ok(answer::body_text(self.get_body(url, for_page).await?))
     }
 
-    /// `get_url`, the body read as bytes or as text.
-    async fn get_body(&self, url: String, for_page: bool, bytes: bool) -> Result<Body, ApiError> {
+    /// GET `url`'s bytes, given up after the timeout. A request `for_page`
+    /// is aborted when the app moves to another page (the shared dbt
+    /// download is not).
+    async fn get_body(&self, url: String, for_page: bool) -> Result<Vec<u8>, ApiError> {
         let ctrl = web_sys::AbortController::new().ok();
         let mut in_flight = match (&ctrl, for_page) {
             (Some(c), true) => {
@@ -333,9 +328,7 @@ impl Api {
             )
             .ok()
         });
-        let result = self
-            .fetch(&url, ctrl.as_ref().map(|c| c.signal()), bytes)
-            .await;
+        let result = self.fetch(&url, ctrl.as_ref().map(|c| c.signal())).await;
         in_flight.done = true;
         if let Some(t) = timer {
             t.clear();
@@ -353,8 +346,7 @@ impl Api {
         &self,
         url: &str,
         signal: Option<web_sys::AbortSignal>,
-        bytes: bool,
-    ) -> Result<Body, ApiError> {
+    ) -> Result<Vec<u8>, ApiError> {
         let network = |e: gloo_net::Error| ApiError::Network {
             url: url.to_string(),
             message: e.to_string(),
@@ -380,25 +372,13 @@ impl Api {
             });
         }
         let ctype = resp.headers().get("content-type").unwrap_or_default();
-        let body = if bytes {
-            Body::Bytes(resp.binary().await.map_err(network)?)
-        } else {
-            // The bytes, copied into wasm as they are, then read as UTF-8
-            // (converting a big document's JavaScript string held the page).
-            Body::Text(answer::body_text(resp.binary().await.map_err(network)?))
-        };
+        // The bytes, copied into wasm as they are (converting a big
+        // document's JavaScript string held the page).
+        let body = resp.binary().await.map_err(network)?;
         // A static host with a single-page-app fallback answers unknown paths
         // with this app's index.html and 200: that is a missing resource. Any
         // other page is a wrong base URL or a login in the way.
-        let page = match &body {
-            Body::Text(text) => answer::web_page(&ctype, text),
-            // Bytes are made text only when they may be a page (as
-            // `web_page` would look at them: HTML, or markup first).
-            Body::Bytes(b) => (ctype.to_ascii_lowercase().contains("text/html")
-                || b.trim_ascii_start().starts_with(b"<"))
-            .then(|| answer::web_page(&ctype, &String::from_utf8_lossy(b)))
-            .flatten(),
-        };
+        let page = answer::web_page_bytes(&ctype, &body);
         match page {
             Some(WebPage::AppFallback) => Err(ApiError::NotFound { url: url.into() }),
             Some(WebPage::Other { title }) => Err(ApiError::WebPage {
@@ -587,12 +567,6 @@ pub fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
     }
-}
-
-/// How an answer's body is read.
-enum Body {
-    Text(String),
-    Bytes(Vec<u8>),
 }
 
 /// Polls three futures together until all have finished (the dbt

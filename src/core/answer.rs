@@ -49,6 +49,24 @@ pub fn web_page(content_type: &str, body: &str) -> Option<WebPage> {
     Some(WebPage::Other { title: title(body) })
 }
 
+/// [`web_page`] of an answer's bytes, as [`body_text`] would make them
+/// text, without making them text unless they may be a page (an HTML type,
+/// or markup first): a document of several megabytes is not copied to be
+/// looked at.
+pub fn web_page_bytes(content_type: &str, body: &[u8]) -> Option<WebPage> {
+    let head = body
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(body)
+        .trim_ascii_start();
+    // Text that starts with other white space than ASCII's is looked at as text.
+    let unsure = head.first().is_some_and(|b| !b.is_ascii());
+    if content_type.to_ascii_lowercase().contains("text/html") || head.starts_with(b"<") || unsure {
+        web_page(content_type, &body_text(body.to_vec()))
+    } else {
+        None
+    }
+}
+
 /// The text of a page's `<title>`, whitespace collapsed, at most 120 characters.
 pub fn title(html: &str) -> Option<String> {
     let lower = html.to_ascii_lowercase();
@@ -123,6 +141,54 @@ mod tests {
         assert_eq!(body_text(b"\xC3".to_vec()), "\u{fffd}");
         assert_eq!(body_text(Vec::new()), "");
         assert_eq!(body_text("é ✓".as_bytes().to_vec()), "é ✓");
+    }
+
+    #[test]
+    fn bytes_are_a_web_page_when_their_text_is() {
+        let own = "<!doctype html><meta name=\"runlens-app\"><title>runlens</title>";
+        let bodies: [&[u8]; 12] = [
+            b"{\"a\": 1}",
+            b"  \n<html><title> Sign in </title></html>",
+            b"\xEF\xBB\xBF<html><title>BOM</title>",
+            b"<?xml version=\"1.0\"?><a/>",
+            own.as_bytes(),
+            b"",
+            b"\xC2\xA0<p>after a no-break space</p>",
+            b"\xE3\x80\x80<title>ideographic space</title>",
+            b"\xFF<title>bad byte first</title>",
+            b"[1, 2]",
+            b"not json",
+            b"<title>caf\xC3\xA9 \xFF</title>",
+        ];
+        for ct in [
+            "application/json",
+            "text/html; charset=utf-8",
+            "TEXT/HTML",
+            "",
+        ] {
+            for b in bodies {
+                assert_eq!(
+                    web_page_bytes(ct, b),
+                    web_page(ct, &body_text(b.to_vec())),
+                    "{ct} {:?}",
+                    String::from_utf8_lossy(b)
+                );
+            }
+        }
+        assert_eq!(
+            web_page_bytes(
+                "application/json",
+                b"  \n<html><title> Sign in </title></html>"
+            ),
+            Some(WebPage::Other {
+                title: Some("Sign in".into())
+            })
+        );
+        assert_eq!(
+            web_page_bytes("text/html", own.as_bytes()),
+            Some(WebPage::AppFallback)
+        );
+        assert_eq!(web_page_bytes("application/json", b"{}"), None);
     }
 
     #[test]
