@@ -3,7 +3,9 @@
 //! promises: a believable project with failures, skips, plans and audits.
 
 use runlens::core::changes::summarize;
-use runlens::core::decode::{decode_activity, decode_environments, decode_log, decode_run};
+use runlens::core::decode::{
+    decode_activity, decode_environments, decode_log, decode_run, decode_run_whole, RunReader,
+};
 use runlens::core::model::{ActivityKind, LogLevel, Run, Status};
 use runlens::core::overview::{diff, freshness};
 use runlens::demo::{demo_files, marker_file, scale_files};
@@ -315,4 +317,24 @@ fn dev_differs_from_prod_in_all_four_ways_and_prod_has_every_freshness_state() {
         (1, 14, 23)
     );
     assert_eq!(f.behind, vec!["reporting.rpt_stock_outs"]);
+}
+
+#[test]
+fn every_demo_run_read_a_few_rows_at_a_time_is_its_typed_read() {
+    let files = snapshot();
+    let mut read = 0;
+    for (path, text) in files.iter().filter(|(p, _)| p.contains("/runs/")) {
+        let whole = decode_run_whole(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        for rows in [1, 50] {
+            let mut reader = RunReader::new(text);
+            while !reader.step(rows).unwrap_or_else(|e| panic!("{path}: {e}")) {}
+            assert_eq!(
+                reader.finish().unwrap(),
+                whole,
+                "{path}, {rows} rows a step"
+            );
+        }
+        read += 1;
+    }
+    assert!(read >= 10, "{read} demo runs");
 }

@@ -515,14 +515,13 @@ impl Api {
         // holds the page for both (the browser paints and takes input between).
         next_task().await;
         // The rows stay text in `text` until read.
-        let mut reader =
-            decode::RunReader::new(&text).map_err(|e| ApiError::Decode(e.in_document(&path)))?;
-        next_task().await;
-        while !reader.step(ROWS_PER_TASK) {
+        let failed = |e: DecodeError| ApiError::Decode(e.in_document(&path));
+        let mut reader = decode::RunReader::new(&text);
+        while !reader.step(ROWS_PER_TASK).map_err(failed)? {
             next_task().await;
         }
         next_task().await;
-        Ok(reader.finish())
+        reader.finish().map_err(failed)
     }
 
     /// A log document, read a few thousand lines per task

@@ -508,6 +508,21 @@ fn exercise(kind: Kind, text: &str, dbt_seeds: &(String, String, String)) {
             let _ = decode::decode_activity(text);
         }
         Kind::Run => {
+            // The stepped read must be the typed read (a difference is a
+            // finding, like a panic).
+            let whole = decode::decode_run_whole(text).map_err(|e| e.to_string());
+            let mut reader = decode::RunReader::new(text);
+            let stepped = loop {
+                match reader.step(3) {
+                    Ok(true) => break reader.finish().map_err(|e| e.to_string()),
+                    Ok(false) => {}
+                    Err(e) => break Err(e.to_string()),
+                }
+            };
+            assert!(
+                stepped == whole,
+                "the stepped read differs from the typed read"
+            );
             if let Ok(run) = decode::decode_run(text) {
                 let l = Lineage::from_run(&run);
                 let _ = l.len();

@@ -199,8 +199,13 @@ fn duration_of(start: Option<Time>, end: Option<Time>, ms: Option<i64>) -> Optio
 /// built): the row is read straight into its DTO, and only a row that fails
 /// is read again to say where (path tracking costs on every row).
 fn dto<T: DeserializeOwned>(v: &serde_json::value::RawValue) -> Result<T, String> {
-    serde_json::from_str(v.get()).map_err(|_| {
-        let mut de = serde_json::Deserializer::from_str(v.get());
+    dto_text(v.get())
+}
+
+/// [`dto`] of a row's JSON text.
+fn dto_text<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|_| {
+        let mut de = serde_json::Deserializer::from_str(text);
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Err(e) => located(e),
             Ok(_) => "unreadable row".to_string(),
@@ -479,27 +484,98 @@ impl Section {
 }
 
 /// A run document read a slice at a time, so a big one never holds the
-/// page for long: `new` reads the document's frame (rows stay raw JSON),
-/// each `step` turns at most `rows` rows into the domain, `finish` gives
-/// the run. `decode_run` is the same steps without pauses.
+/// page for long. No step reads the whole document: the first steps find
+/// where the rows of its lists are (brackets and strings only: a row's
+/// extent), a few thousand rows per step; then the frame is read (the
+/// document with its lists left out); then each `step` turns at most `rows`
+/// rows into the domain; `finish` gives the run. A document whose shape the
+/// scan does not expect is read whole, the typed way, and so is a broken
+/// one (a row that is not JSON), to say where it is broken: the results and
+/// messages are those of one typed read of the document
+/// ([`decode_run_whole`]). `decode_run` is the same steps without pauses.
 pub struct RunReader<'a> {
-    run: Run,
-    /// The sections still to read, each with its next row's index.
-    pending: Vec<(
-        Section,
-        std::iter::Enumerate<std::vec::IntoIter<RowRef<'a>>>,
-    )>,
+    text: &'a str,
+    stage: Stage<'a>,
     read: usize,
     total: usize,
 }
 
+enum Stage<'a> {
+    /// Finding the rows: where to look next, and what is next there.
+    Scan {
+        at: usize,
+        next: Next,
+        /// Each list's `[` and `]`, and its rows, as found.
+        lists: Vec<(Section, usize, usize)>,
+        rows: Vec<(Section, Vec<&'a str>)>,
+    },
+    /// Reading the rows: the run so far, and the sections still to read
+    /// (each with its next row's index). `scanned`: the rows were found by
+    /// the scan (not checked as JSON yet).
+    Rows {
+        run: Box<Run>,
+        pending: Vec<(Section, std::iter::Enumerate<std::vec::IntoIter<&'a str>>)>,
+        scanned: bool,
+    },
+    /// Emptied by `finish` or a failed step.
+    Gone,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Next {
+    /// The document's `{`.
+    Open,
+    /// A member's key (after `{` or `,`); `first`: right after `{`.
+    Key { first: bool },
+    /// `,` or `}` after a member.
+    AfterMember,
+    /// In a list: a row, or `]` (`first`: right after `[`); else `,` or `]`.
+    Row {
+        section: Section,
+        open: usize,
+        row_next: bool,
+    },
+}
+
+/// Rows a scan step finds per row it is asked to read.
+const SCAN_PER_ROW: usize = 4;
+/// Deeper rows are left to the typed read (serde_json's limit is 128 levels
+/// for the whole document).
+const SCAN_MAX_DEPTH: usize = 100;
+
 impl<'a> RunReader<'a> {
-    /// Reads the frame of `text`, which the reader borrows until the end.
-    pub fn new(text: &'a str) -> Result<RunReader<'a>, DecodeError> {
-        RunReader::from_doc(parse_json("run", text)?)
+    /// A reader of `text`, which it borrows until the end. Reads nothing yet.
+    pub fn new(text: &'a str) -> RunReader<'a> {
+        RunReader {
+            text,
+            stage: Stage::Scan {
+                at: 0,
+                next: Next::Open,
+                lists: Vec::new(),
+                rows: Vec::new(),
+            },
+            read: 0,
+            total: 0,
+        }
     }
 
-    fn from_doc(doc: RawRunDoc<'a>) -> Result<RunReader<'a>, DecodeError> {
+    /// The document read the typed way, in one piece: its frame and rows,
+    /// or the error that says where it is broken.
+    fn read_whole(&mut self) -> Result<(), DecodeError> {
+        self.stage = Stage::Gone;
+        self.read = 0;
+        let text: &'a str = self.text;
+        let doc: RawRunDoc<'a> = parse_json("run", text)?;
+        self.start_rows(doc, None)
+    }
+
+    /// The frame read: the rows are `doc`'s, or those `found` by the scan.
+    fn start_rows(
+        &mut self,
+        doc: RawRunDoc<'a>,
+        found: Option<Vec<(Section, Vec<&'a str>)>>,
+    ) -> Result<(), DecodeError> {
+        let scanned = found.is_some();
         let what = format!("run {}", doc.id);
         let err = |message: String| DecodeError::new(what.clone(), message);
         let id = RunId::parse(&doc.id).map_err(|e| err(format!("id: {e}")))?;
@@ -520,10 +596,21 @@ impl<'a> RunReader<'a> {
             warnings.push(e);
             None
         });
-        let total = doc.changes_since_previous.len()
-            + doc.executions.len()
-            + doc.audits.len()
-            + doc.models.len();
+        let texts = |rows: Vec<RowRef<'a>>| rows.into_iter().map(|r| r.get()).collect::<Vec<_>>();
+        let mut lists = [
+            (Section::Models, texts(doc.models)),
+            (Section::Audits, texts(doc.audits)),
+            (Section::Executions, texts(doc.executions)),
+            (Section::Changes, texts(doc.changes_since_previous)),
+        ];
+        // The scan's rows, where it found them.
+        for (section, rows) in found.unwrap_or_default() {
+            if let Some(l) = lists.iter_mut().find(|(s, _)| *s == section) {
+                l.1 = rows;
+            }
+        }
+        let count = |s: Section| lists.iter().find(|(x, _)| *x == s).map_or(0, |l| l.1.len());
+        self.total = lists.iter().map(|l| l.1.len()).sum();
         let run = Run {
             id,
             environment: doc.environment,
@@ -533,87 +620,284 @@ impl<'a> RunReader<'a> {
             end,
             previous_run_id,
             next_run_id,
-            changes: Vec::with_capacity(doc.changes_since_previous.len()),
-            executions: Vec::with_capacity(doc.executions.len()),
-            audits: Vec::with_capacity(doc.audits.len()),
-            models: Vec::with_capacity(doc.models.len()),
+            changes: Vec::with_capacity(count(Section::Changes)),
+            executions: Vec::with_capacity(count(Section::Executions)),
+            audits: Vec::with_capacity(count(Section::Audits)),
+            models: Vec::with_capacity(count(Section::Models)),
             log_id: non_empty(doc.log_id),
             warnings,
         };
-        let mut pending = vec![
-            (Section::Models, doc.models.into_iter().enumerate()),
-            (Section::Audits, doc.audits.into_iter().enumerate()),
-            (Section::Executions, doc.executions.into_iter().enumerate()),
-            (
-                Section::Changes,
-                doc.changes_since_previous.into_iter().enumerate(),
-            ),
-        ];
+        let mut pending: Vec<_> = lists
+            .into_iter()
+            .map(|(s, rows)| (s, rows.into_iter().enumerate()))
+            .collect();
         pending.retain(|(_, rows)| rows.len() > 0);
-        Ok(RunReader {
-            run,
+        self.stage = Stage::Rows {
+            run: Box::new(run),
             pending,
-            read: 0,
-            total,
-        })
+            scanned,
+        };
+        Ok(())
     }
 
-    /// Reads at most `rows` more rows (at least one); true once all are read.
-    pub fn step(&mut self, rows: usize) -> bool {
-        for _ in 0..rows.max(1) {
-            let Some((section, list)) = self.pending.last_mut() else {
-                return true;
+    /// Finds at most `rows` more rows, or reads the frame once all are found.
+    fn scan(&mut self, rows: usize) -> Result<(), DecodeError> {
+        let text: &'a str = self.text;
+        let b = text.as_bytes();
+        let mut budget = rows;
+        loop {
+            let Stage::Scan {
+                at,
+                next,
+                lists,
+                rows: found,
+            } = &mut self.stage
+            else {
+                return Ok(());
+            };
+            let i = skip_ws(b, *at);
+            match *next {
+                Next::Open => {
+                    if b.get(i) != Some(&b'{') {
+                        return self.read_whole();
+                    }
+                    *at = i + 1;
+                    *next = Next::Key { first: true };
+                }
+                Next::Key { first } => {
+                    if first && b.get(i) == Some(&b'}') {
+                        *at = i + 1;
+                        return self.end_scan();
+                    }
+                    if b.get(i) != Some(&b'"') {
+                        return self.read_whole();
+                    }
+                    let Some(key_end) = string_end(b, i) else {
+                        return self.read_whole();
+                    };
+                    let Ok(key) = serde_json::from_slice::<String>(&b[i..key_end]) else {
+                        return self.read_whole();
+                    };
+                    let colon = skip_ws(b, key_end);
+                    if b.get(colon) != Some(&b':') {
+                        return self.read_whole();
+                    }
+                    let v = skip_ws(b, colon + 1);
+                    let section = [
+                        Section::Changes,
+                        Section::Executions,
+                        Section::Audits,
+                        Section::Models,
+                    ]
+                    .into_iter()
+                    .find(|s| s.label() == key);
+                    match section {
+                        // The same list twice is the typed read's to refuse.
+                        Some(s) if found.iter().any(|(x, _)| *x == s) => return self.read_whole(),
+                        Some(s) if b.get(v) == Some(&b'[') => {
+                            found.push((s, Vec::new()));
+                            *at = v + 1;
+                            *next = Next::Row {
+                                section: s,
+                                open: v,
+                                row_next: true,
+                            };
+                        }
+                        // Another member stays in the frame, as it is.
+                        _ => match value_end(b, v) {
+                            Some(end) => {
+                                *at = end;
+                                *next = Next::AfterMember;
+                            }
+                            None => return self.read_whole(),
+                        },
+                    }
+                }
+                Next::AfterMember => match b.get(i) {
+                    Some(b',') => {
+                        *at = i + 1;
+                        *next = Next::Key { first: false };
+                    }
+                    Some(b'}') => {
+                        *at = i + 1;
+                        return self.end_scan();
+                    }
+                    _ => return self.read_whole(),
+                },
+                Next::Row {
+                    section,
+                    open,
+                    row_next,
+                } => {
+                    let list = &mut found.last_mut().expect("a list is open").1;
+                    match b.get(i) {
+                        Some(b']') if !row_next || list.is_empty() => {
+                            lists.push((section, open, i));
+                            *at = i + 1;
+                            *next = Next::AfterMember;
+                        }
+                        Some(b',') if !row_next => {
+                            *at = i + 1;
+                            *next = Next::Row {
+                                section,
+                                open,
+                                row_next: true,
+                            };
+                        }
+                        Some(_) if row_next => match value_end_within(b, i, SCAN_MAX_DEPTH) {
+                            Some(end) => {
+                                list.push(&text[i..end]);
+                                *at = end;
+                                *next = Next::Row {
+                                    section,
+                                    open,
+                                    row_next: false,
+                                };
+                                if budget <= 1 {
+                                    return Ok(());
+                                }
+                                budget -= 1;
+                            }
+                            None => return self.read_whole(),
+                        },
+                        _ => return self.read_whole(),
+                    }
+                }
+            }
+        }
+    }
+
+    /// All rows found: the frame is the document without its lists.
+    fn end_scan(&mut self) -> Result<(), DecodeError> {
+        let Stage::Scan {
+            at, lists, rows, ..
+        } = std::mem::replace(&mut self.stage, Stage::Gone)
+        else {
+            return Ok(());
+        };
+        let t: &'a str = self.text;
+        // Only white space may follow the document.
+        if !t.as_bytes()[at..].iter().all(|c| c.is_ascii_whitespace()) {
+            return self.read_whole();
+        }
+        let mut frame = String::with_capacity(256);
+        let mut from = 0;
+        for &(_, open, close) in lists.iter() {
+            frame.push_str(&t[from..=open]);
+            from = close;
+        }
+        frame.push_str(&t[from..]);
+        match parse_json::<RawRunDoc>("run", &frame) {
+            // The frame's lists are empty: the rows are the scan's.
+            Ok(f) => {
+                let doc = RawRunDoc {
+                    id: f.id,
+                    environment: f.environment,
+                    status: f.status,
+                    refreshed_at: f.refreshed_at,
+                    start: f.start,
+                    end: f.end,
+                    previous_run_id: f.previous_run_id,
+                    next_run_id: f.next_run_id,
+                    changes_since_previous: Vec::new(),
+                    executions: Vec::new(),
+                    audits: Vec::new(),
+                    models: Vec::new(),
+                    log_id: f.log_id,
+                };
+                self.start_rows(doc, Some(rows))
+            }
+            // The whole document says where it is broken.
+            Err(_) => self.read_whole(),
+        }
+    }
+
+    /// Finds or reads at most `rows` more rows (at least one); `Ok(true)`
+    /// once the run is read. An error: the document cannot be read (its
+    /// frame, or a row that is not JSON at all, as the typed read says).
+    pub fn step(&mut self, rows: usize) -> Result<bool, DecodeError> {
+        let rows = rows.max(1);
+        if matches!(self.stage, Stage::Scan { .. }) {
+            self.scan(rows.saturating_mul(SCAN_PER_ROW))?;
+            return Ok(false);
+        }
+        for _ in 0..rows {
+            let Stage::Rows {
+                run,
+                pending,
+                scanned,
+            } = &mut self.stage
+            else {
+                return Ok(true);
+            };
+            let Some((section, list)) = pending.last_mut() else {
+                return Ok(true);
             };
             let section = *section;
             match list.next() {
                 Some((i, row)) => {
                     self.read += 1;
-                    let r = &mut self.run;
+                    let r = run;
                     let done = match section {
-                        Section::Changes => {
-                            dto(row).and_then(plan_from_dto).map(|v| r.changes.push(v))
-                        }
-                        Section::Executions => dto(row)
+                        Section::Changes => dto_text(row)
+                            .and_then(plan_from_dto)
+                            .map(|v| r.changes.push(v)),
+                        Section::Executions => dto_text(row)
                             .and_then(execution_from_dto)
                             .map(|v| r.executions.push(v)),
-                        Section::Audits => {
-                            dto(row).and_then(audit_from_dto).map(|v| r.audits.push(v))
-                        }
-                        Section::Models => {
-                            dto(row).and_then(model_from_dto).map(|v| r.models.push(v))
-                        }
+                        Section::Audits => dto_text(row)
+                            .and_then(audit_from_dto)
+                            .map(|v| r.audits.push(v)),
+                        Section::Models => dto_text(row)
+                            .and_then(model_from_dto)
+                            .map(|v| r.models.push(v)),
                     };
                     if let Err(e) = done {
+                        // A row the scan found that is not JSON: the
+                        // document is broken, as the typed read says.
+                        if *scanned && serde_json::from_str::<serde::de::IgnoredAny>(row).is_err() {
+                            // (Read whole from the start, should it read.)
+                            self.read_whole()?;
+                            return Ok(false);
+                        }
                         r.warnings.push(row_warning(section.label(), i, &e));
                     }
                 }
                 None => {
-                    self.pending.pop();
+                    pending.pop();
                 }
             }
         }
-        self.pending.is_empty()
+        Ok(matches!(&self.stage, Stage::Rows { pending, .. } if pending.is_empty()))
     }
 
-    /// Rows read so far, of all rows.
+    /// Rows read so far, of all rows (known once they are found).
     pub fn progress(&self) -> (usize, usize) {
         (self.read, self.total)
     }
 
-    /// The run, with whatever rows were read.
-    pub fn finish(self) -> Run {
-        self.run
+    /// The run, with whatever rows were read (an error before its frame is).
+    pub fn finish(self) -> Result<Run, DecodeError> {
+        match self.stage {
+            Stage::Rows { run, .. } => Ok(*run),
+            _ => Err(DecodeError::new("run", "not read yet".to_string())),
+        }
     }
 }
 
-fn run_from_doc(doc: RawRunDoc<'_>) -> Result<Run, DecodeError> {
-    let mut reader = RunReader::from_doc(doc)?;
-    while !reader.step(usize::MAX) {}
-    Ok(reader.finish())
+pub fn decode_run(text: &str) -> Result<Run, DecodeError> {
+    let mut reader = RunReader::new(text);
+    while !reader.step(usize::MAX)? {}
+    reader.finish()
 }
 
-pub fn decode_run(text: &str) -> Result<Run, DecodeError> {
-    run_from_doc(parse_json("run", text)?)
+/// The run read the typed way, in one piece: what [`RunReader`] gives, by
+/// another road (tests and the fuzzer compare the two).
+pub fn decode_run_whole(text: &str) -> Result<Run, DecodeError> {
+    let mut reader = RunReader::new(text);
+    reader.read_whole()?;
+    while !reader.step(usize::MAX)? {}
+    reader.finish()
 }
 
 /// A log document's frame: its lines stay raw JSON text, borrowed from the
@@ -716,6 +1000,37 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
                 .map_or(b.len(), |n| i + n);
             (end > i).then_some(end)
         }
+    }
+}
+
+/// [`value_end`] of a value nested at most `max_depth` levels (deeper: `None`).
+fn value_end_within(b: &[u8], i: usize, max_depth: usize) -> Option<usize> {
+    if !matches!(b.get(i)?, b'{' | b'[') {
+        return value_end(b, i);
+    }
+    let mut depth = 0usize;
+    let mut j = i;
+    loop {
+        match b.get(j)? {
+            b'"' => {
+                j = string_end(b, j)?;
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max_depth {
+                    return None;
+                }
+            }
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j + 1);
+                }
+            }
+            _ => {}
+        }
+        j += 1;
     }
 }
 
@@ -991,34 +1306,142 @@ mod tests {
         assert_eq!(whole.models.len(), 3);
         assert_eq!(whole.warnings.len(), 3, "{:?}", whole.warnings);
         for rows in [1, 2, 3, 7, 100] {
-            let mut reader = RunReader::new(&text).unwrap();
-            assert_eq!(reader.progress(), (0, 10));
+            let mut reader = RunReader::new(&text);
+            assert_eq!(reader.progress(), (0, 0));
             let mut steps = 1;
-            while !reader.step(rows) {
+            while !reader.step(rows).unwrap() {
                 steps += 1;
                 let (read, total) = reader.progress();
                 assert!(read <= total && read <= steps * rows, "{rows}: {read}");
             }
             assert_eq!(reader.progress(), (10, 10));
-            // Ten rows and four section ends, `rows` at a time.
+            // Ten rows found (`SCAN_PER_ROW` times `rows` a step), then the
+            // ten read and four section ends, `rows` at a time.
             assert!(
-                steps <= 14usize.div_ceil(rows) + 1,
+                steps <= 10usize.div_ceil(rows * SCAN_PER_ROW) + 14usize.div_ceil(rows) + 2,
                 "{rows} rows a step: {steps} steps"
             );
-            assert_eq!(reader.finish(), whole, "{rows} rows a step");
+            assert_eq!(reader.finish().unwrap(), whole, "{rows} rows a step");
         }
-        // A document with no rows is read in one step.
+        // A document with no rows is read in two steps.
         let empty =
             format!(r#"{{"id":"{ID}","status":"complete","start":"2026-11-20T00:00:00Z"}}"#);
-        let mut reader = RunReader::new(&empty).unwrap();
-        assert!(reader.step(1));
-        assert_eq!(reader.finish(), decode_run(&empty).unwrap());
-        // A broken frame is refused before any step, with the same message.
+        let mut reader = RunReader::new(&empty);
+        assert!(!reader.step(1).unwrap());
+        assert!(reader.step(1).unwrap());
+        assert_eq!(reader.finish().unwrap(), decode_run(&empty).unwrap());
+        // A broken frame is refused at the step that reads it, with the
+        // typed read's message.
         let bad = format!(r#"{{"id":"{ID}","start":17}}"#);
+        let mut reader = RunReader::new(&bad);
         assert_eq!(
-            RunReader::new(&bad).err().map(|e| e.to_string()),
-            decode_run(&bad).err().map(|e| e.to_string())
+            reader.step(1).err().map(|e| e.to_string()),
+            decode_run_whole(&bad).err().map(|e| e.to_string())
         );
+        assert!(decode_run_whole(&bad).is_err());
+    }
+
+    /// `decode_run` (the scan) and `decode_run_whole` (the typed read) of
+    /// `text`, read `rows` at a time, agree: the same run or the same message.
+    fn same_read(text: &str, rows: usize) {
+        let whole = decode_run_whole(text).map_err(|e| e.to_string());
+        let mut reader = RunReader::new(text);
+        let stepped = loop {
+            match reader.step(rows) {
+                Ok(true) => break Ok(()),
+                Ok(false) => {}
+                Err(e) => break Err(e.to_string()),
+            }
+        }
+        .and_then(|()| reader.finish().map_err(|e| e.to_string()));
+        assert_eq!(stepped, whole, "{rows} rows a step of {text:?}");
+    }
+
+    #[test]
+    fn the_scanned_run_is_the_typed_read_of_the_document() {
+        let row = r#"{"model":"a","status":"complete","start":"2026-11-20T00:00:00Z","error":"x \" ] } [ {"}"#;
+        let head = format!(r#""id":"{ID}","start":"2026-11-20T00:00:00Z""#);
+        let docs: Vec<String> = vec![
+            format!("{{{head}}}"),
+            format!("  {{ {head} , \"executions\" : [ {row} , {row} ] }}  \n"),
+            format!(r#"{{{head},"executions":[]}}"#),
+            format!(r#"{{{head},"executions":null,"models":[]}}"#),
+            format!(r#"{{{head},"executions":17}}"#),
+            format!(r#"{{{head},"executions":"x"}}"#),
+            format!(r#"{{{head},"executions":{{"a":[1]}}}}"#),
+            format!(r#"{{{head},"executions":[{row}],"executions":[{row}]}}"#),
+            format!(r#"{{{head},"executions":[{row}],"executions":null}}"#),
+            format!(r#"{{{head},"exec\u0075tions":[{row},{row}]}}"#),
+            format!(r#"{{{head},"unknown":[[[{{"x":"]"}}]]],"executions":[{row}]}}"#),
+            format!(r#"{{{head},"executions":[{row}]}} trailing"#),
+            format!(r#"{{{head},"executions":[{row}]}}}}"#),
+            format!(r#"{{{head},"executions":[{row} {row}]}}"#),
+            format!(r#"{{{head},"executions":[{row},]}}"#),
+            format!(r#"{{{head},"executions":[,{row}]}}"#),
+            format!(r#"{{{head},"executions":[{{"model":tru}}]}}"#),
+            format!(r#"{{{head},"executions":[{{"model":"a","status":01}}]}}"#),
+            format!(r#"{{{head},"executions":[7,"x",null,[],{{}}]}}"#),
+            format!(r#"{{{head},"executions":[{{"model":"a\x"}}]}}"#),
+            format!(r#"{{{head},"executions":[{{"model":"a}}]}}"#),
+            format!(r#"{{{head},"executions":[{row}],}}"#),
+            format!(r#"{{{head} "executions":[{row}]}}"#),
+            format!(r#"{{{head},"executions" [{row}]}}"#),
+            format!(r#"{{{head},executions:[{row}]}}"#),
+            format!(r#"{{"executions":[{row}],{head}}}"#),
+            format!(r#"{{"executions":[{row}]}}"#),
+            format!(r#"{{{head},"start":"2026-11-21T00:00:00Z","executions":[{row}]}}"#),
+            format!(r#"{{"id":"bad id","start":"2026-11-20T00:00:00Z","executions":[{row}]}}"#),
+            format!(
+                r#"{{{head},"models":[{{"name":"a","upstream":["b"]}},{{"nom":1}}],"audits":[{{"name":"x","model":"a","status":"failed"}}],"changes_since_previous":[1]}}"#
+            ),
+            format!(
+                "{{{head},\"executions\":[{}{{}}{}]}}",
+                "[".repeat(99),
+                "]".repeat(99)
+            ),
+            format!(
+                "{{{head},\"executions\":[{}{{}}{}]}}",
+                "[".repeat(125),
+                "]".repeat(125)
+            ),
+            format!(
+                "{{{head},\"executions\":[{}{{}}{}]}}",
+                "[".repeat(126),
+                "]".repeat(126)
+            ),
+            format!(
+                "{{{head},\"executions\":[{}{{}}{}]}}",
+                "[".repeat(127),
+                "]".repeat(127)
+            ),
+            format!(
+                "{{{head},\"executions\":[{}{{}}{}]}}",
+                "[".repeat(140),
+                "]".repeat(140)
+            ),
+            "[]".into(),
+            "\"run\"".into(),
+            "".into(),
+            "{}".into(),
+            "{".into(),
+            "<html><title>Sign in</title></html>".into(),
+        ];
+        for doc in &docs {
+            for rows in [1, 2, 5, usize::MAX] {
+                same_read(doc, rows);
+            }
+        }
+        // Every prefix of a document, and every document with one byte gone.
+        let full = &docs[1];
+        for cut in 0..full.len() {
+            if full.is_char_boundary(cut) {
+                same_read(&full[..cut], 1);
+                let mut gone = full.clone();
+                gone.remove(cut);
+                same_read(&gone, 2);
+            }
+        }
+        // The demo's runs: tests/demo_snapshot.rs.
     }
 
     #[test]
