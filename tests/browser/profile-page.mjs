@@ -13,6 +13,13 @@
 //
 // `--url` is the path after the origin, with `?api=/bench-api` (the store
 // is mounted there), as in bench-longtask.mjs.
+//
+// `--act 'testid=value:event,…'` profiles actions on the drawn page rather
+// than its drawing: once `--ready` is there (and 1.5 s later), tracing
+// starts, and each step sets the value of the element with that
+// `data-testid`, dispatches the event and waits 500 ms; e.g. the log's level
+// filter and search of bench-longtask.mjs:
+//   --act 'log-level=warn:change,log-level=debug:change,log-search=spilling:input,log-search=:input'
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
@@ -24,6 +31,11 @@ const api = path.resolve(opt('--api', 'target/bench-longtask-api'));
 const url = opt('--url');
 const ready = opt('--ready');
 const top = Number(opt('--top', 25));
+const act = opt('--act', '').split(',').filter(Boolean).map((step) => {
+  const [, sel, value, ev] = step.match(/^([^=]+)=(.*):([a-z]+)$/) ?? [];
+  if (!sel) throw new Error(`--act: a step is testid=value:event, got ${step}`);
+  return [sel, value, ev];
+});
 
 const server = await startServer({ root: dist, mounts: { '/bench-api': api } });
 const base = `http://127.0.0.1:${server.address().port}`;
@@ -34,14 +46,27 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
-  await page.goto(`${base}/favicon.svg`);
-  await browser.startTracing(page, {
+  const startTrace = () => browser.startTracing(page, {
     categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline',
       ...(args.includes('--cpu-only') ? [] : ['v8.execute', 'disabled-by-default-v8.cpu_profiler'])],
   });
+  await page.goto(`${base}/favicon.svg`);
+  if (!act.length) await startTrace();
   await page.goto(`${base}${url}`);
   await page.waitForSelector(ready, { timeout: 120_000 });
   await page.waitForTimeout(1500);
+  if (act.length) {
+    await startTrace();
+    for (const step of act) {
+      await page.evaluate(([sel, v, ev]) => {
+        const el = document.querySelector(`[data-testid=${sel}]`);
+        el.value = v;
+        el.dispatchEvent(new Event(ev, { bubbles: true }));
+      }, step);
+      await page.waitForTimeout(500);
+    }
+    await page.waitForTimeout(1000);
+  }
   const trace = JSON.parse((await browser.stopTracing()).toString());
   report(trace.traceEvents ?? trace);
 } finally {
