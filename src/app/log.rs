@@ -169,9 +169,7 @@ fn LogBody(log: Arc<Log>, index: Arc<LineIndex>, lens: LogLens) -> impl IntoView
     };
     let heights = {
         let log = log.clone();
-        Memo::new(move |_| {
-            index.heights(&log, &visible.read(), cols.get(), LINE_HEIGHT, ROW_PAD)
-        })
+        Memo::new(move |_| index.heights(&log, &visible.read(), cols.get(), LINE_HEIGHT, ROW_PAD))
     };
     let window = Memo::new(move |_| heights.read().window(scroll_top.get(), viewport.get(), 12));
     // The matches on the rows in view, and the number of the first: rows

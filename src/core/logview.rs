@@ -302,7 +302,7 @@ fn chars_of(message: &str) -> u32 {
     } else {
         message.chars().count()
     };
-    u32::try_from(n).unwrap_or(MULTI_PART).min(MULTI_PART)
+    u32::try_from(n).unwrap_or(MULTI_PART)
 }
 
 impl LineIndex {
@@ -669,7 +669,10 @@ mod tests {
             lines: vec![],
             note: None,
         };
-        assert_eq!(LineIndex::of(&empty).visible(LogLevel::Debug), Vec::<usize>::new());
+        assert_eq!(
+            LineIndex::of(&empty).visible(LogLevel::Debug),
+            Vec::<usize>::new()
+        );
     }
 
     #[test]
@@ -691,7 +694,11 @@ mod tests {
                     }
                     assert!(s.is_done());
                     assert_eq!(s.query(), q);
-                    assert_eq!(s.matches(), whole.as_slice(), "{q:?} at {min:?}, budget {budget}");
+                    assert_eq!(
+                        s.matches(),
+                        whole.as_slice(),
+                        "{q:?} at {min:?}, budget {budget}"
+                    );
                 }
             }
         }
@@ -754,8 +761,27 @@ mod tests {
         let l = mixed_log();
         let vis = visible_lines(&l, LogLevel::Debug);
         let queries = [
-            "spill", "SPILL", "Spill-X", "s", "S", "x", "X ", " ", "-", "@", "`", "é", "É",
-            "été", "naïve", "\n", "a\nb", "Out of Memory", "rror: spill", "z", "ll-x spill-x s",
+            "spill",
+            "SPILL",
+            "Spill-X",
+            "s",
+            "S",
+            "x",
+            "X ",
+            " ",
+            "-",
+            "@",
+            "`",
+            "é",
+            "É",
+            "été",
+            "naïve",
+            "\n",
+            "a\nb",
+            "Out of Memory",
+            "rror: spill",
+            "z",
+            "ll-x spill-x s",
         ];
         for q in queries {
             let found = find_matches(&l, &vis, q);

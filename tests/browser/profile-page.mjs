@@ -20,6 +20,10 @@
 // `data-testid`, dispatches the event and waits 500 ms; e.g. the log's level
 // filter and search of bench-longtask.mjs:
 //   --act 'log-level=warn:change,log-level=debug:change,log-search=spilling:input,log-search=:input'
+// A step `click=<selector>` clicks (a Playwright selector) and waits 3 s
+// instead, e.g. opening the long log's drawer on the drawn run page:
+//   --url '/environments/scale/runs/<id>?api=/bench-api&q=<model>' --ready 'tr[data-model="<model>"]'
+//   --act 'click=tr[data-model="<model>"] button:has-text("View log")'
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
@@ -32,6 +36,7 @@ const url = opt('--url');
 const ready = opt('--ready');
 const top = Number(opt('--top', 25));
 const act = opt('--act', '').split(',').filter(Boolean).map((step) => {
+  if (step.startsWith('click=')) return ['click', step.slice(6)];
   const [, sel, value, ev] = step.match(/^([^=]+)=(.*):([a-z]+)$/) ?? [];
   if (!sel) throw new Error(`--act: a step is testid=value:event, got ${step}`);
   return [sel, value, ev];
@@ -58,6 +63,11 @@ try {
   if (act.length) {
     await startTrace();
     for (const step of act) {
+      if (step[0] === 'click') {
+        await page.click(step[1]);
+        await page.waitForTimeout(3000);
+        continue;
+      }
       await page.evaluate(([sel, v, ev]) => {
         const el = document.querySelector(`[data-testid=${sel}]`);
         el.value = v;
