@@ -27,6 +27,8 @@ const INDEX_BYTES_PER_TASK: usize = 4_000_000;
 /// the demo's logs are searched in the task of the keystroke, a
 /// 200,000-line log in about a dozen.
 const SEARCH_BYTES_PER_TASK: usize = 1_000_000;
+/// Lines of a log written as text per task when it is copied.
+const COPY_LINES_PER_TASK: usize = 20_000;
 
 /// A log and its `LineIndex`, built a few million bytes per task.
 async fn indexed(log: Log) -> (Arc<Log>, Arc<LineIndex>) {
@@ -294,8 +296,24 @@ fn LogBody(log: Arc<Log>, index: Arc<LineIndex>, lens: LogLens) -> impl IntoView
                 <button
                     class="btn btn--small"
                     on:click=move |_| {
-                        copy_to_clipboard(&logview::full_text(&full));
-                        copied.set(true);
+                        // Written a slice of lines per task: a long log's text
+                        // takes several.
+                        let log = full.clone();
+                        leptos::task::spawn_local(async move {
+                            let mut text = String::new();
+                            let mut at = 0;
+                            loop {
+                                let end = (at + COPY_LINES_PER_TASK).min(log.lines.len());
+                                logview::push_text(&log, at..end, &mut text);
+                                at = end;
+                                if at == log.lines.len() {
+                                    break;
+                                }
+                                super::api::next_task().await;
+                            }
+                            copy_to_clipboard(&text);
+                            copied.try_set(true);
+                        });
                     }
                 >
                     {move || if copied.get() { "Copied ✓" } else { "Copy log" }}

@@ -251,16 +251,54 @@ pub fn parse_line(s: &str) -> Option<usize> {
 /// The whole log as text, one line per entry: `time LEVEL message`.
 pub fn full_text(log: &Log) -> String {
     let mut s = String::new();
-    for l in &log.lines {
-        if let Some(t) = l.at {
-            s.push_str(&t.format("%Y-%m-%dT%H:%M:%S%.3fZ ").to_string());
-        }
-        s.push_str(l.level.label());
-        s.push(' ');
-        s.push_str(&l.message);
-        s.push('\n');
-    }
+    push_text(log, 0..log.lines.len(), &mut s);
     s
+}
+
+/// Appends lines `lines` of `log` as `full_text` writes them (the copy of
+/// a long log is written a slice at a time).
+pub fn push_text(log: &Log, lines: Range<usize>, out: &mut String) {
+    for l in log.lines.get(lines).unwrap_or_default() {
+        if let Some(t) = l.at {
+            push_stamp(t, out);
+            out.push(' ');
+        }
+        out.push_str(l.level.label());
+        out.push(' ');
+        out.push_str(&l.message);
+        out.push('\n');
+    }
+}
+
+/// `t` as `%Y-%m-%dT%H:%M:%S%.3fZ`, written digit by digit (chrono reads
+/// its format string again at each call: most of the time of copying a
+/// long log); years outside 0..=9999 and leap seconds go through chrono.
+fn push_stamp(t: crate::core::model::Time, out: &mut String) {
+    use chrono::{Datelike, Timelike};
+    let year = t.year();
+    if !(0..=9999).contains(&year) || t.nanosecond() >= 1_000_000_000 {
+        out.push_str(&t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
+        return;
+    }
+    let digits = |out: &mut String, n: u32, width: u32| {
+        for k in (0..width).rev() {
+            out.push(char::from(b'0' + (n / 10u32.pow(k) % 10) as u8));
+        }
+    };
+    digits(out, year as u32, 4);
+    out.push('-');
+    digits(out, t.month(), 2);
+    out.push('-');
+    digits(out, t.day(), 2);
+    out.push('T');
+    digits(out, t.hour(), 2);
+    out.push(':');
+    digits(out, t.minute(), 2);
+    out.push(':');
+    digits(out, t.second(), 2);
+    out.push('.');
+    digits(out, t.nanosecond() / 1_000_000, 3);
+    out.push('Z');
 }
 
 /// Rows a message of `chars` characters takes when wrapped at `cols`
@@ -563,6 +601,50 @@ mod tests {
         assert!(text.starts_with("2026-11-20T00:00:00.000Z DEBUG connecting to warehouse\n"));
         assert!(text.ends_with("INFO done\n"));
         assert_eq!(text.lines().count(), 5);
+        // Written a slice at a time, the same text.
+        let l = log();
+        let mut sliced = String::new();
+        for k in 0..l.lines.len() {
+            push_text(&l, k..k + 1, &mut sliced);
+        }
+        push_text(&l, 5..9, &mut sliced);
+        assert_eq!(sliced, text);
+    }
+
+    #[test]
+    fn timestamps_written_by_hand_are_chronos() {
+        use chrono::{TimeZone, Utc};
+        let chrono_way =
+            |t: crate::core::model::Time| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+        let mut times = vec![
+            Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(1999, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(-1, 6, 15, 12, 30, 5).unwrap(),
+            Utc.with_ymd_and_hms(987, 2, 3, 4, 5, 6).unwrap(),
+        ];
+        let base = times[0];
+        for ns in [1, 999_999, 1_000_000, 12_900_000, 999_999_999] {
+            times.push(base + chrono::Duration::nanoseconds(ns));
+        }
+        // A leap second.
+        times.push(
+            chrono::NaiveDate::from_ymd_opt(2016, 12, 31)
+                .unwrap()
+                .and_hms_milli_opt(23, 59, 59, 1_250)
+                .unwrap()
+                .and_utc(),
+        );
+        for t in times {
+            let mut mine = String::new();
+            push_stamp(t, &mut mine);
+            assert_eq!(mine, chrono_way(t), "{t:?}");
+        }
+        let mut s = String::new();
+        push_stamp(base + chrono::Duration::milliseconds(7), &mut s);
+        assert_eq!(s, "2026-11-20T00:00:00.007Z");
     }
 
     #[test]
