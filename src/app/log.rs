@@ -9,11 +9,10 @@ use super::context::TimeCtx;
 use super::url_state::LogLens;
 use super::widgets::{offset_for, show_result};
 use crate::core::format;
-use crate::core::logview::{self, Heights, Match, LEVELS};
+use crate::core::logview::{self, IndexBuilder, LineIndex, Search, LEVELS};
 use crate::core::model::{Log, LogLevel};
 use leptos::html::{Div, Span};
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -21,6 +20,24 @@ const LINE_HEIGHT: f64 = 18.0;
 const ROW_PAD: f64 = 4.0;
 /// Widths of the number, time and level columns, gaps and padding (CSS `.logv__row`).
 const FIXED_COLUMNS: f64 = 52.0 + 168.0 + 50.0 + 3.0 * 8.0 + 2.0 * 8.0;
+/// Bytes of messages indexed per task (`core::logview::IndexBuilder`): a
+/// few ms; a 200,000-line log takes a handful of tasks.
+const INDEX_BYTES_PER_TASK: usize = 4_000_000;
+/// Bytes of messages searched per task (`core::logview::Search`): a few ms;
+/// the demo's logs are searched in the task of the keystroke, a
+/// 200,000-line log in about a dozen.
+const SEARCH_BYTES_PER_TASK: usize = 1_000_000;
+/// Lines of a log written as text per task when it is copied.
+const COPY_LINES_PER_TASK: usize = 20_000;
+
+/// A log and its `LineIndex`, built a few million bytes per task.
+async fn indexed(log: Log) -> (Arc<Log>, Arc<LineIndex>) {
+    let mut builder = IndexBuilder::default();
+    while !builder.step(&log, INDEX_BYTES_PER_TASK) {
+        super::api::next_task().await;
+    }
+    (Arc::new(log), Arc::new(builder.finish()))
+}
 
 #[component]
 pub fn LogView(
@@ -37,10 +54,12 @@ pub fn LogView(
         read.set(None);
         async move {
             match id {
-                Some(id) => api
-                    .log(&id, move |done, total| read.set(Some((done, total))))
-                    .await
-                    .map(|l| Some(Arc::new(l))),
+                Some(id) => {
+                    let l = api
+                        .log(&id, move |done, total| read.set(Some((done, total))))
+                        .await?;
+                    Ok(Some(indexed(l).await))
+                }
                 None => Ok(None),
             }
         }
@@ -67,7 +86,9 @@ pub fn LogView(
                 None => {
                     view! { <p class="muted">"No log was kept for this execution."</p> }.into_any()
                 }
-                Some(l) => view! { <LogBody log=l lens=lens.clone() /> }.into_any(),
+                Some((l, index)) => {
+                    view! { <LogBody log=l index=index lens=lens.clone() /> }.into_any()
+                }
             },
         )
     }
@@ -80,28 +101,52 @@ fn copy_to_clipboard(text: &str) {
 }
 
 #[component]
-fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
+fn LogBody(log: Arc<Log>, index: Arc<LineIndex>, lens: LogLens) -> impl IntoView {
     let state = lens.state;
     let TimeCtx(time_mode) = expect_context::<TimeCtx>();
-    let counts = logview::level_counts(&log);
+    let counts = index.counts();
     let level = Memo::new(move |_| state.read().min_level);
     let query = Memo::new(move |_| state.read().query.clone());
     let link_line = Memo::new(move |_| state.read().line);
     let visible = {
-        let log = log.clone();
-        Memo::new(move |_| logview::visible_lines(&log, level.get()))
+        let index = index.clone();
+        Memo::new(move |_| index.visible(level.get()))
     };
-    let matches = {
+    // The search of the visible lines: its first slice in the task of the
+    // change, the rest in the tasks after it (the matches found so far are
+    // shown meanwhile); a newer search stops an older one.
+    let search = RwSignal::new(Search::new(""));
+    let searches = StoredValue::new(0u64);
+    {
         let log = log.clone();
-        Memo::new(move |_| logview::find_matches(&log, &visible.read(), &query.read()))
-    };
-    let by_row = Memo::new(move |_| {
-        let mut m: BTreeMap<usize, Vec<(usize, Range<usize>)>> = BTreeMap::new();
-        for (k, Match { row, range }) in matches.read().iter().enumerate() {
-            m.entry(*row).or_default().push((k, range.clone()));
-        }
-        m
-    });
+        Effect::new(move |_| {
+            let mut s = Search::new(&query.read());
+            let done = visible.with(|v| s.step(&log, v, SEARCH_BYTES_PER_TASK));
+            search.set(s);
+            searches.update_value(|n| *n += 1);
+            if done {
+                return;
+            }
+            let this = searches.get_value();
+            let log = log.clone();
+            leptos::task::spawn_local(async move {
+                loop {
+                    super::api::next_task().await;
+                    if searches.try_get_value() != Some(this) {
+                        return;
+                    }
+                    let done = search.try_update(|s| {
+                        visible
+                            .try_with_untracked(|v| s.step(&log, v, SEARCH_BYTES_PER_TASK))
+                            .unwrap_or(true)
+                    });
+                    if done != Some(false) {
+                        return;
+                    }
+                }
+            });
+        });
+    }
     let current = RwSignal::new(0usize);
 
     let scroller: NodeRef<Div> = NodeRef::new();
@@ -126,14 +171,18 @@ fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
     };
     let heights = {
         let log = log.clone();
-        Memo::new(move |_| {
-            let c = cols.get();
-            Heights::new(visible.read().iter().map(|&i| {
-                logview::wrapped_rows(&log.lines[i].message, c) as f64 * LINE_HEIGHT + ROW_PAD
-            }))
-        })
+        Memo::new(move |_| index.heights(&log, &visible.read(), cols.get(), LINE_HEIGHT, ROW_PAD))
     };
     let window = Memo::new(move |_| heights.read().window(scroll_top.get(), viewport.get(), 12));
+    // The matches on the rows in view, and the number of the first: rows
+    // are drawn again only when these change, not at each slice of a search.
+    let marks = Memo::new(move |_| {
+        let w = window.get();
+        search.with(|s| {
+            let (first, m) = logview::matches_in(s.matches(), w);
+            (first, m.to_vec())
+        })
+    });
     let scroll_to_row = move |row: usize| {
         if let Some(el) = scroller.get_untracked() {
             let top = heights.with_untracked(|h| h.top(row));
@@ -148,8 +197,7 @@ fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
             measure();
             super::api::mark("runlens:log:shown");
             if let Some(line) = link_line.get_untracked() {
-                if let Some(row) = visible.with_untracked(|v| v.iter().position(|&i| i + 1 == line))
-                {
+                if let Some(row) = visible.with_untracked(|v| v.binary_search(&(line - 1)).ok()) {
                     // Wait a frame: the measured width changes line heights, and the
                     // browser clamps scrollTop to the height the DOM has right now.
                     request_animation_frame(move || scroll_to_row(row));
@@ -158,13 +206,13 @@ fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
         }
     });
     let jump = move |delta: isize| {
-        let n = matches.with_untracked(|m| m.len());
+        let n = search.with_untracked(|s| s.matches().len());
         if n == 0 {
             return;
         }
         let next = (current.get_untracked() as isize + delta).rem_euclid(n as isize) as usize;
         current.set(next);
-        if let Some(row) = matches.with_untracked(|m| m.get(next).map(|x| x.row)) {
+        if let Some(row) = search.with_untracked(|s| s.matches().get(next).map(|x| x.row)) {
             scroll_to_row(row);
         }
     };
@@ -232,13 +280,14 @@ fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
                 />
                 <span class="muted small" data-testid="log-match-count">
                     {move || {
-                        let n = matches.read().len();
-                        if query.read().is_empty() {
-                            String::new()
-                        } else if n == 0 {
-                            "no matches".into()
-                        } else {
-                            format!("{} of {n} matches", current.get().min(n - 1) + 1)
+                        let s = search.read();
+                        let n = s.matches().len();
+                        match (s.query().is_empty(), s.is_done(), n) {
+                            (true, _, _) => String::new(),
+                            (false, true, 0) => "no matches".into(),
+                            (false, true, n) => format!("{} of {n} matches", current.get().min(n - 1) + 1),
+                            (false, false, 0) => "searching…".into(),
+                            (false, false, n) => format!("{} of {n} matches so far, searching…", current.get().min(n - 1) + 1),
                         }
                     }}
                 </span>
@@ -247,8 +296,24 @@ fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
                 <button
                     class="btn btn--small"
                     on:click=move |_| {
-                        copy_to_clipboard(&logview::full_text(&full));
-                        copied.set(true);
+                        // Written a slice of lines per task: a long log's text
+                        // takes several.
+                        let log = full.clone();
+                        leptos::task::spawn_local(async move {
+                            let mut text = String::new();
+                            let mut at = 0;
+                            loop {
+                                let end = (at + COPY_LINES_PER_TASK).min(log.lines.len());
+                                logview::push_text(&log, at..end, &mut text);
+                                at = end;
+                                if at == log.lines.len() {
+                                    break;
+                                }
+                                super::api::next_task().await;
+                            }
+                            copy_to_clipboard(&text);
+                            copied.try_set(true);
+                        });
                     }
                 >
                     {move || if copied.get() { "Copied ✓" } else { "Copy log" }}
@@ -261,7 +326,8 @@ fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
                         let w = window.get();
                         let vis = visible.read();
                         let hs = heights.read();
-                        let marks = by_row.read();
+                        let in_view = marks.read();
+                        let (first_mark, marks) = (in_view.0, &in_view.1);
                         let cur = current.get();
                         let linked = link_line.get();
                         let mode = time_mode.get();
@@ -273,8 +339,12 @@ fn LogBody(log: Arc<Log>, lens: LogLens) -> impl IntoView {
                                 let line = &log_rows.lines[i];
                                 let lens_line = lens_lines.clone();
                                 let n = i + 1;
-                                let ranges: Vec<Range<usize>> = marks.get(&row).map(|v| v.iter().map(|(_, r)| r.clone()).collect()).unwrap_or_default();
-                                let current_range = marks.get(&row).and_then(|v| v.iter().find(|(m, _)| *m == cur).map(|(_, r)| r.clone()));
+                                let on_row = logview::matches_in(marks, row..row + 1);
+                                let ranges: Vec<Range<usize>> = on_row.1.iter().map(|m| m.range.clone()).collect();
+                                let current_range = cur
+                                    .checked_sub(first_mark + on_row.0)
+                                    .and_then(|k| on_row.1.get(k))
+                                    .map(|m| m.range.clone());
                                 let pieces: Vec<AnyView> = logview::split_highlights(&line.message, &ranges)
                                     .into_iter()
                                     .map(|(hit, text)| {

@@ -117,3 +117,45 @@ test('a log of thousands of lines opens windowed, searches, filters and links de
   await page.waitForSelector('[data-testid=log-viewer] mark.current');
   await page.context().close();
 });
+
+test('a log searched over several tasks ends with every match, exact; the level filter restarts it', async () => {
+  const page = await h.page();
+  const run = prodRuns().find((r) => readApi(`environments/prod/runs/${r.id}.json`).executions.some((e) => e.log_id));
+  const exec = readApi(`environments/prod/runs/${run.id}.json`).executions.find((e) => e.log_id);
+  // 40,000 lines of about 80 characters: a search looks through 1 MB of
+  // messages per task, so this one takes several.
+  const lines = Array.from({ length: 40000 }, (_, i) => ({
+    at: '2026-11-20T00:00:00Z',
+    level: i % 50 === 0 ? 'WARN' : 'DEBUG',
+    message: `step ${i}: ${i % 7 === 0 ? 'Needle found' : 'hay only'} `.padEnd(80, '.'),
+  }));
+  await page.route(`**/api/logs/${exec.log_id}.json`, (route) => route.fulfill({
+    contentType: 'application/json', body: JSON.stringify({ id: exec.log_id, lines }),
+  }));
+  await page.goto(`${h.base}/environments/prod/runs/${run.id}?exec=${encodeURIComponent(exec.model)}`);
+  await page.waitForSelector('[data-testid=log-viewer] .logv__row');
+  assert.equal(await page.textContent('[data-testid=log-level] option[value=warn]'), `WARN and higher (${atLeast(lines, 'WARN').length})`);
+  const count = (text) => page.waitForFunction((t) => document.querySelector('[data-testid=log-match-count]').textContent === t, text, { timeout: 10_000 });
+
+  await page.fill('[data-testid=log-search]', 'needle');
+  const all = occurrences(lines, 'needle');
+  assert.equal(all, 5715);
+  await count(`1 of ${all} matches`);
+  await page.press('[data-testid=log-search]', 'Enter');
+  await count(`2 of ${all} matches`);
+  // The second match is line 8, marked as the current one.
+  assert.equal(await page.textContent('[data-testid=log-viewer] mark.current'), 'Needle');
+  assert.equal(await page.getAttribute('.logv__row:has(mark.current)', 'data-line'), '8');
+
+  // Filtering restarts the search among the lines left.
+  await page.selectOption('[data-testid=log-level]', 'warn');
+  const warn = occurrences(atLeast(lines, 'WARN'), 'needle');
+  assert.equal(warn, 115);
+  await count(`1 of ${warn} matches`);
+  assert.equal(await page.$$eval('[data-testid=log-viewer] .logv__row', (rs) => rs[0].dataset.line), '1');
+  // Back to every line: every match again.
+  await page.selectOption('[data-testid=log-level]', 'debug');
+  await count(`1 of ${all} matches`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

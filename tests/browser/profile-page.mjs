@@ -14,6 +14,17 @@
 //
 // `--url` is the path after the origin, with `?api=/bench-api` (the store
 // is mounted there), as in bench-longtask.mjs.
+//
+// `--act 'testid=value:event,…'` profiles actions on the drawn page rather
+// than its drawing: once `--ready` is there (and 1.5 s later), tracing
+// starts, and each step sets the value of the element with that
+// `data-testid`, dispatches the event and waits 500 ms; e.g. the log's level
+// filter and search of bench-longtask.mjs:
+//   --act 'log-level=warn:change,log-level=debug:change,log-search=spilling:input,log-search=:input'
+// A step `click=<selector>` clicks (a Playwright selector) and waits 3 s
+// instead, e.g. opening the long log's drawer on the drawn run page:
+//   --url '/environments/scale/runs/<id>?api=/bench-api&q=<model>' --ready 'tr[data-model="<model>"]'
+//   --act 'click=tr[data-model="<model>"] button:has-text("View log")'
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
@@ -25,6 +36,12 @@ const api = path.resolve(opt('--api', 'target/bench-longtask-api'));
 const url = opt('--url');
 const ready = opt('--ready');
 const top = Number(opt('--top', 25));
+const act = opt('--act', '').split(',').filter(Boolean).map((step) => {
+  if (step.startsWith('click=')) return ['click', step.slice(6)];
+  const [, sel, value, ev] = step.match(/^([^=]+)=(.*):([a-z]+)$/) ?? [];
+  if (!sel) throw new Error(`--act: a step is testid=value:event, got ${step}`);
+  return [sel, value, ev];
+});
 
 const server = await startServer({ root: dist, mounts: { '/bench-api': api } });
 const base = `http://127.0.0.1:${server.address().port}`;
@@ -35,14 +52,32 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const page = await context.newPage();
-  await page.goto(`${base}/favicon.svg`);
-  await browser.startTracing(page, {
+  const startTrace = () => browser.startTracing(page, {
     categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline',
       ...(args.includes('--cpu-only') ? [] : ['v8.execute', 'disabled-by-default-v8.cpu_profiler'])],
   });
+  await page.goto(`${base}/favicon.svg`);
+  if (!act.length) await startTrace();
   await page.goto(`${base}${url}`);
   await page.waitForSelector(ready, { timeout: 120_000 });
   await page.waitForTimeout(1500);
+  if (act.length) {
+    await startTrace();
+    for (const step of act) {
+      if (step[0] === 'click') {
+        await page.click(step[1]);
+        await page.waitForTimeout(3000);
+        continue;
+      }
+      await page.evaluate(([sel, v, ev]) => {
+        const el = document.querySelector(`[data-testid=${sel}]`);
+        el.value = v;
+        el.dispatchEvent(new Event(ev, { bubbles: true }));
+      }, step);
+      await page.waitForTimeout(500);
+    }
+    await page.waitForTimeout(1000);
+  }
   const trace = JSON.parse((await browser.stopTracing()).toString());
   report(trace.traceEvents ?? trace);
 } finally {
