@@ -11,8 +11,8 @@ use crate::core::route::model_href;
 use leptos::prelude::*;
 use std::sync::Arc;
 
-/// Rows of the list drawn with the page (more than a screen's height).
-const FIRST_ROWS: usize = 60;
+/// Rows of the list drawn with the page (more than its first screen).
+const FIRST_ROWS: usize = 30;
 /// Rows drawn in each task after the first ones, up to `LIST_LIMIT`.
 const ROWS_PER_TASK: usize = 85;
 
