@@ -72,7 +72,9 @@ impl Drawn {
 /// is most of the time of a path of 20,000 marks).
 pub fn write_int(d: &mut String, v: f64) {
     let r = v.round_ties_even();
-    if !(r.abs() < 1e15) {
+    // Not finite (NaN included) or too big for an exact `i64`: the formatter.
+    let exact = r.is_finite() && r.abs() < 1e15;
+    if !exact {
         let _ = write!(d, "{v:.0}");
     } else if r == 0.0 && v.is_sign_negative() {
         d.push_str("-0");
