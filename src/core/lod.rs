@@ -29,6 +29,60 @@ pub fn edges_one_by_one(edges_in_view: usize) -> bool {
     edges_in_view <= MAX_EDGE_ELEMENTS
 }
 
+/// Work of drawing a new graph's boxes and edges, per task: a box (a
+/// group of several SVG elements with their text) counts `BOX_UNITS`, an
+/// edge (one path) one unit. A task draws at most this much, so a new
+/// graph is drawn over a few tasks rather than in one long one.
+pub const UNITS_PER_TASK: usize = 400;
+/// What a box counts against `UNITS_PER_TASK`.
+pub const BOX_UNITS: usize = 6;
+
+/// How much of what is in view is drawn `stage` tasks after a new graph
+/// arrived (stage 0: with it): boxes first, then edges, within
+/// `UNITS_PER_TASK` per stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Drawn {
+    /// The first `boxes` of the boxes in view.
+    pub boxes: usize,
+    /// The first `edges` of the edges in view.
+    pub edges: usize,
+    /// Everything in view is drawn.
+    pub all: bool,
+}
+
+impl Drawn {
+    pub fn at(stage: usize, boxes: usize, edges: usize) -> Drawn {
+        let units = stage.saturating_add(1).saturating_mul(UNITS_PER_TASK);
+        let b = boxes.min(units / BOX_UNITS);
+        let e = if b == boxes {
+            edges.min(units - b * BOX_UNITS)
+        } else {
+            0
+        };
+        Drawn {
+            boxes: b,
+            edges: e,
+            all: b == boxes && e == edges,
+        }
+    }
+}
+
+/// Writes `v` as `{:.0}` formats it (rounded half to even, "-0" for a
+/// negative value that rounds to zero), without the float formatter (it
+/// is most of the time of a path of 20,000 marks).
+pub fn write_int(d: &mut String, v: f64) {
+    let r = v.round_ties_even();
+    // Not finite (NaN included) or too big for an exact `i64`: the formatter.
+    let exact = r.is_finite() && r.abs() < 1e15;
+    if !exact {
+        let _ = write!(d, "{v:.0}");
+    } else if r == 0.0 && v.is_sign_negative() {
+        d.push_str("-0");
+    } else {
+        let _ = write!(d, "{}", r as i64);
+    }
+}
+
 /// How the canvas draws the graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detail {
@@ -83,11 +137,19 @@ pub fn mark_paths(layout: &Layout, nodes: &[usize], status: &[Option<Status>]) -
             .and_then(|s| s.as_ref());
         let css = st.map_or("none", Status::css);
         let i = LOOKS.iter().position(|&l| l == css).unwrap_or(0);
-        let _ = write!(
-            paths[i],
-            "M{:.0} {:.0}h{:.0}v{:.0}h{:.0}z",
-            b.x, b.y, b.width, b.height, -b.width
-        );
+        // "M{x} {y}h{w}v{h}h{-w}z", each number as `{:.0}`.
+        let d = &mut paths[i];
+        d.push('M');
+        write_int(d, b.x);
+        d.push(' ');
+        write_int(d, b.y);
+        d.push('h');
+        write_int(d, b.width);
+        d.push('v');
+        write_int(d, b.height);
+        d.push('h');
+        write_int(d, -b.width);
+        d.push('z');
     }
     LOOKS
         .iter()
@@ -111,7 +173,10 @@ pub fn edge_path_of(layout: &Layout, which: impl IntoIterator<Item = usize>) -> 
     let mut d = String::new();
     for e in which.into_iter().filter_map(|i| layout.edges.get(i)) {
         for (i, p) in e.points.iter().enumerate() {
-            let _ = write!(d, "{}{:.0} {:.0}", if i == 0 { 'M' } else { 'L' }, p.x, p.y);
+            d.push(if i == 0 { 'M' } else { 'L' });
+            write_int(&mut d, p.x);
+            d.push(' ');
+            write_int(&mut d, p.y);
         }
     }
     d
@@ -274,6 +339,126 @@ mod tests {
         assert_eq!(edge_path(&layout()), "M100 20L200 20");
         assert_eq!(edge_path_of(&layout(), [0, 7]), "M100 20L200 20");
         assert_eq!(edge_path_of(&layout(), []), "");
+    }
+
+    #[test]
+    fn integers_are_written_as_the_float_formatter_writes_them() {
+        let mut vals = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            -0.5,
+            -1.5,
+            -2.5,
+            0.49999999999999994,
+            -0.3,
+            0.3,
+            123.4999,
+            123.5,
+            124.5,
+            -124.5,
+            1e14 + 0.5,
+            1e15,
+            -1e15,
+            1e300,
+            -1e300,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            9007199254740993.0,
+        ];
+        // A spread of values of every size, ties included.
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for i in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let f = (x % 2_000_000) as f64 / 4.0 - 250_000.0;
+            vals.push(if i % 3 == 0 {
+                f
+            } else {
+                f / 1000.0 + (x % 7) as f64 * 1e-3
+            });
+        }
+        for v in vals {
+            let mut d = String::new();
+            write_int(&mut d, v);
+            assert_eq!(d, format!("{v:.0}"), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn a_new_graph_is_drawn_boxes_first_then_edges_a_task_s_worth_at_a_time() {
+        let per = UNITS_PER_TASK / BOX_UNITS; // boxes per task
+                                              // A small graph is drawn whole with itself.
+        assert_eq!(
+            Drawn::at(0, 40, 100),
+            Drawn {
+                boxes: 40,
+                edges: 100,
+                all: true
+            }
+        );
+        assert_eq!(
+            Drawn::at(0, 0, 0),
+            Drawn {
+                boxes: 0,
+                edges: 0,
+                all: true
+            }
+        );
+        // 55 boxes and 355 edges: the boxes and what is left of the first
+        // task's units in edges, the rest of the edges in the next.
+        assert_eq!(
+            Drawn::at(0, 55, 355),
+            Drawn {
+                boxes: 55,
+                edges: UNITS_PER_TASK - 55 * BOX_UNITS,
+                all: false
+            }
+        );
+        assert_eq!(
+            Drawn::at(1, 55, 355),
+            Drawn {
+                boxes: 55,
+                edges: 355,
+                all: true
+            }
+        );
+        // Many boxes: no edge until every box is drawn.
+        assert_eq!(
+            Drawn::at(0, 400, 900),
+            Drawn {
+                boxes: per,
+                edges: 0,
+                all: false
+            }
+        );
+        let stages = (0..)
+            .map(|s| Drawn::at(s, 400, 900))
+            .position(|d| d.all)
+            .unwrap();
+        // 400 boxes and 900 edges are 3,300 units: nine tasks' worth.
+        assert_eq!(stages, (400 * BOX_UNITS + 900).div_ceil(UNITS_PER_TASK) - 1);
+        // Every stage draws at least as much as the one before, and no
+        // stage more than a task's worth more.
+        let mut last = Drawn::at(0, 400, 900);
+        for s in 1..=stages {
+            let d = Drawn::at(s, 400, 900);
+            assert!(d.boxes >= last.boxes && d.edges >= last.edges);
+            assert!(
+                (d.boxes - last.boxes) * BOX_UNITS + d.edges - last.edges
+                    < UNITS_PER_TASK + BOX_UNITS
+            );
+            last = d;
+        }
+        assert!(Drawn::at(usize::MAX, 400, 900).all);
     }
 
     #[test]

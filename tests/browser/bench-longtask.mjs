@@ -3,7 +3,11 @@
 //
 //   node tests/browser/bench-longtask.mjs [--models 10000] [--executions 20000] [--log-lines 200000]
 //
-// `--only <text>` keeps the pages whose name contains it; `--reuse` the store already written. Needs a release build in dist/. One generated store holds a run of
+// `--only <text>` keeps the pages whose name contains it; `--reuse` the store already written;
+// `--out <dir>` another store than target/bench-longtask-api (so a bigger run
+// does not overwrite it), e.g. `--models 20000 --out target/bench-longtask-20k --only Explore`.
+// A reused store without the long log (bench-graph.mjs's) measures only
+// the pages that need none. Needs a release build in dist/. One generated store holds a run of
 // --executions executions over --models models (the lineage) and one
 // execution whose log has --log-lines lines. Each page is opened fresh with a
 // `longtask` PerformanceObserver installed before the app starts; the figures
@@ -25,7 +29,7 @@ const models = arg('--models', 10000);
 const executions = arg('--executions', 20000);
 const logLines = arg('--log-lines', 200000);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
-const out = path.join(ROOT, 'target', 'bench-longtask-api');
+const out = path.resolve(ROOT, args.includes('--out') ? args[args.indexOf('--out') + 1] : 'target/bench-longtask-api');
 
 // `--reuse` keeps the store of the last run (same sizes) rather than building
 // runlens-gen and writing it again.
@@ -36,7 +40,7 @@ if (!(args.includes('--reuse') && fs.existsSync(path.join(out, 'environments.jso
 }
 const runId = readApi('environments/scale/activity.json', out).activity[0].id;
 const run = readApi(`environments/scale/runs/${runId}.json`, out);
-const longModel = run.executions.find((e) => e.log_id === 'scale-long').model;
+const longModel = run.executions.find((e) => e.log_id === 'scale-long')?.model;
 const runUrl = `/environments/scale/runs/${runId}?api=/bench-api`;
 
 const pages = [
@@ -70,7 +74,9 @@ const pages = [
 const h = await launch({ mounts: { '/bench-api': out } });
 const rows = [];
 try {
-  for (const [name, url, ready, act] of pages.filter(([n]) => n.toLowerCase().includes(only.toLowerCase()))) {
+  const wanted = pages.filter(([n, url, ready]) => n.toLowerCase().includes(only.toLowerCase())
+    && (longModel !== undefined || !`${url}${ready}`.includes('undefined')));
+  for (const [name, url, ready, act] of wanted) {
     const page = await h.page({ viewport: { width: 1440, height: 1000 }, fixedClock: false });
     await page.addInitScript(() => {
       window.__longTasks = [];

@@ -1,7 +1,10 @@
 // Explore Executions: the lineage graph and model details (headless Chromium).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, readApi } from './harness.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, readApi, API_DIR } from './harness.mjs';
 
 let h;
 before(async () => { h = await launch(); });
@@ -215,4 +218,43 @@ test('a run page starts the layout worker before Explore is opened', async () =>
   assert.equal(await page.evaluate(() => window.__runlensLayouts ?? 0), 0);
   assert.equal(await page.locator('[data-testid=graph]').count(), 0);
   await page.context().close();
+});
+
+test('fitted, every node and every edge of a graph too big for one task is drawn', async () => {
+  // A new graph is drawn boxes first, then edges, a task's worth at a time
+  // (core::lod::Drawn: 6 units a box, 1 an edge, 400 a task); the drawing
+  // goes on until all that is in view is drawn. The failed demo run with 40
+  // more models (8 chains of 5 from its sources) is more than a task's worth.
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-explore-'));
+  fs.cpSync(API_DIR, store, { recursive: true });
+  const run = readApi('environments/prod/activity.json').activity.find((a) => a.kind === 'run' && a.status === 'failed');
+  const rel = `environments/prod/runs/${run.id}.json`;
+  const doc = readApi(rel);
+  const sources = doc.models.filter((m) => m.upstream.length === 0).map((m) => m.name);
+  for (let c = 0; c < 8; c++) {
+    for (let i = 0; i < 5; i++) {
+      doc.models.push({ ...doc.models[0], name: `wide.chain_${c}_${i}`, kind: 'VIEW',
+        upstream: [i === 0 ? sources[c % sources.length] : `wide.chain_${c}_${i - 1}`] });
+    }
+  }
+  fs.writeFileSync(path.join(store, rel), JSON.stringify(doc));
+  const names = new Set(doc.models.flatMap((m) => [m.name, ...m.upstream]));
+  const edges = new Set(doc.models.flatMap((m) => m.upstream.filter((u) => u !== m.name).map((u) => `${u}>${m.name}`)));
+  assert.ok(names.size * 6 + edges.size > 400, `${names.size} boxes and ${edges.size} edges fit in one task`);
+
+  const hs = await launch({ mounts: { '/store': store } });
+  try {
+    const page = await hs.page({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${hs.base}/environments/prod/runs/${run.id}?api=/store&tab=explore`);
+    await page.waitForSelector('[data-testid=graph] g.node');
+    await page.focus('[data-testid=graph]');
+    await page.keyboard.press('f');
+    await page.waitForFunction(([n, e]) => document.querySelectorAll('[data-testid=graph] g.node').length === n
+      && document.querySelectorAll('[data-testid=graph] path.edge').length === e, [names.size, edges.size]);
+    assert.equal(await page.getAttribute('[data-testid=graph]', 'data-detail'), 'boxes');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await hs.close();
+    fs.rmSync(store, { recursive: true, force: true });
+  }
 });

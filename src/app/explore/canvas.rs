@@ -16,7 +16,8 @@ use crate::core::explore::{
 use crate::core::graph::curve;
 use crate::core::lineage::Lineage;
 use crate::core::lod::{
-    edge_path, edge_path_of, edges_one_by_one, mark_paths, node_at, to_layout, Detail, Minimap,
+    edge_path, edge_path_of, edges_one_by_one, mark_paths, node_at, to_layout, Detail, Drawn,
+    Minimap,
 };
 use crate::core::model::Status;
 use crate::core::route::Hood;
@@ -96,6 +97,10 @@ pub(super) fn GraphCanvas(
     // On mount, before the next frame rather than as the page is built
     // (reading a size forces the layout of the page into the task that
     // built it).
+    // The graph the camera was last focused on: a new graph is drawn
+    // once the camera looks at it (not first where the last one looked).
+    let graph_id = move |a: &Shared<Shown>| Arc::as_ptr(&a.0) as usize;
+    let focused_on = RwSignal::new(0usize);
     let measure_and_focus = move || {
         if container.try_get_untracked().flatten().is_none() {
             return;
@@ -109,6 +114,7 @@ pub(super) fn GraphCanvas(
             size.get_untracked(),
             camera.get_untracked(),
         ));
+        focused_on.set(graph_id(&a));
     };
     Effect::new(move |mounted: Option<bool>| {
         let _ = (selected.get(), active.get());
@@ -134,10 +140,11 @@ pub(super) fn GraphCanvas(
     // Far out every node is a mark and nothing is culled.
     let visible = Memo::new(move |_| {
         let c = camera.get();
-        if Detail::at(c, 0) == Detail::Marks {
+        let a = active.get();
+        if Detail::at(c, 0) == Detail::Marks || focused_on.get() != graph_id(&a) {
             return InView::default();
         }
-        in_view(&active.get().0.layout, c, size.get())
+        in_view(&a.0.layout, c, size.get())
     });
     let show_text = Memo::new(move |_| camera.get().shows_text());
     let detail = Memo::new(move |_| Detail::at(camera.get(), visible.read().nodes.len()));
@@ -151,10 +158,39 @@ pub(super) fn GraphCanvas(
         Shared(Arc::new(mark_paths(&a.0.layout, &a.0.nodes, &status.get())))
     });
     let edges_path = Memo::new(move |_| Shared(Arc::new(edge_path(&active.get().0.layout))));
+    // A new graph's boxes and edges in view are drawn a task's worth at a
+    // time (`Drawn`): stage 0 with the graph, one more each task after,
+    // until all that is in view is drawn; from then on (pans, zooms)
+    // whatever comes into view is drawn at once.
+    let stage = RwSignal::new((0usize, 0usize));
+    let drawn = Memo::new(move |_| {
+        let g = graph_id(&active.get());
+        let (sg, s) = stage.get();
+        let v = visible.read();
+        Drawn::at(if sg == g { s } else { 0 }, v.nodes.len(), v.edges.len())
+    });
+    Effect::new(move |_| {
+        let g = graph_id(&active.get());
+        leptos::task::spawn_local(async move {
+            let mut s = 0;
+            loop {
+                next_task().await;
+                // A newer graph (or no canvas) wins.
+                if active.try_with_untracked(|a| graph_id(a) == g) != Some(true) {
+                    return;
+                }
+                if drawn.get_untracked().all && focused_on.get_untracked() == g {
+                    stage.set((g, usize::MAX));
+                    return;
+                }
+                s += 1;
+                stage.set((g, s));
+            }
+        });
+    });
     let minimap = Memo::new(move |_| Minimap::new(&active.get().0.layout));
     // The mini-map of a new graph is drawn in a task of its own, after the
     // graph itself (its marks cover every node).
-    let graph_id = move |a: &Shared<Shown>| Arc::as_ptr(&a.0) as usize;
     let minimap_of = RwSignal::new(0usize);
     Effect::new(move |_| {
         let g = graph_id(&active.get());
@@ -418,10 +454,12 @@ pub(super) fn GraphCanvas(
                                     let g = Arc::as_ptr(&a.0) as usize;
                                     let all = one_by_one.get();
                                     let m = marks.get();
+                                    let n = drawn.get().edges;
                                     visible
                                         .read()
                                         .edges
                                         .iter()
+                                        .take(n)
                                         .filter(|&&ei| {
                                             let e = &a.0.layout.edges[ei];
                                             all || EdgeLook::of(m.0[a.0.nodes[e.from]], m.0[a.0.nodes[e.to]]).hi
@@ -451,7 +489,8 @@ pub(super) fn GraphCanvas(
                                 each=move || {
                                     let a = active.get();
                                     let g = Arc::as_ptr(&a.0) as usize;
-                                    visible.read().nodes.iter().map(|&p| (g, p)).collect::<Vec<_>>()
+                                    let n = drawn.get().boxes;
+                                    visible.read().nodes.iter().take(n).map(|&p| (g, p)).collect::<Vec<_>>()
                                 }
                                 key=|k| *k
                                 children={

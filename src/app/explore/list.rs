@@ -11,8 +11,10 @@ use crate::core::route::model_href;
 use leptos::prelude::*;
 use std::sync::Arc;
 
-/// Rows of the list drawn with the page (more than a screen's height).
-const FIRST_ROWS: usize = 60;
+/// Rows of the list drawn with the page (more than its first screen).
+const FIRST_ROWS: usize = 30;
+/// Rows drawn in each task after the first ones, up to `LIST_LIMIT`.
+const ROWS_PER_TASK: usize = 85;
 
 #[component]
 pub(super) fn ModelList(
@@ -36,9 +38,10 @@ pub(super) fn ModelList(
     // On a narrow screen the list folds behind a button above the graph
     // (style/main.css shows the button only there).
     let open = RwSignal::new(false);
-    // Rows `from..to` of the matches. A long list is drawn in two tasks:
-    // the first rows with the page, the rest (up to `LIST_LIMIT`) in the
-    // next task, so the list does not hold the page's first draw.
+    // Rows `from..to` of the matches. A long list is drawn over a few
+    // tasks: the first rows with the page, the rest (up to `LIST_LIMIT`)
+    // `ROWS_PER_TASK` a task, so the list does not hold the page's first
+    // draw, nor any task for long.
     let items = move |from: usize, to: usize| {
         let m = matches.get();
         // A new version of the run redraws the list with its statuses.
@@ -71,10 +74,20 @@ pub(super) fn ModelList(
             .collect_view()
     };
     let first = items.clone();
-    let rest = RwSignal::new(false);
+    // Chunks of rows after the first ones: `rest` of them are drawn.
+    let chunks: Vec<(usize, usize)> = (FIRST_ROWS..LIST_LIMIT)
+        .step_by(ROWS_PER_TASK)
+        .map(|from| (from, (from + ROWS_PER_TASK).min(LIST_LIMIT)))
+        .collect();
+    let chunk_count = chunks.len();
+    let rest = RwSignal::new(0usize);
     leptos::task::spawn_local(async move {
-        next_task().await;
-        rest.try_set(true);
+        for c in 1..=chunk_count {
+            next_task().await;
+            if rest.try_set(c).is_some() {
+                return;
+            }
+        }
     });
     view! {
         <aside class="model-list" aria-label="Models of this run">
@@ -104,12 +117,17 @@ pub(super) fn ModelList(
             </div>
             <ul data-testid="model-list">
                 {move || first(0, FIRST_ROWS)}
-                {move || rest.get().then(|| {
+                {chunks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(c, (from, to))| {
+                        let items = items.clone();
+                        move || (rest.get() > c).then(|| items(from, to))
+                    })
+                    .collect_view()}
+                {move || (rest.get() == chunk_count).then(|| {
                     let more = matches.read().len().saturating_sub(LIST_LIMIT);
-                    view! {
-                        {items(FIRST_ROWS, LIST_LIMIT)}
-                        {(more > 0).then(|| view! { <li class="muted">{format!("{more} more: refine the search")}</li> })}
-                    }
+                    (more > 0).then(|| view! { <li class="muted">{format!("{more} more: refine the search")}</li> })
                 })}
             </ul>
             </div>

@@ -12,6 +12,7 @@ mod detail_views;
 mod details;
 mod list;
 
+use super::api::next_task;
 use super::layout_worker;
 use super::shared::Shared;
 use super::url_state::ViewCtl;
@@ -82,10 +83,20 @@ pub fn ExploreTab(run: ReadSignal<Arc<Run>>, lineage: Arc<Lineage>) -> impl Into
             return;
         }
         laying_out.set(Some(p.0.nodes.len()));
+        // A newer part asked for meanwhile wins.
+        let q = p.clone();
+        let current = move || part.try_get_untracked().is_some_and(|now| now == q);
         leptos::task::spawn_local(async move {
+            // Naming the request, looking into the cache and sending it
+            // to the worker in a task of their own, after the tab is drawn;
+            // reading the answer and drawing it in two more.
+            next_task().await;
+            if !current() {
+                return;
+            }
             let layout = layout_worker::layout(p.0.request.clone()).await;
-            // A newer part asked for meanwhile wins.
-            if part.try_get_untracked().is_some_and(|now| now == p) {
+            next_task().await;
+            if current() {
                 laying_out.set(None);
                 shown.set(Shared(Arc::new(p.0.shown(layout))));
             }
