@@ -100,6 +100,109 @@ fn copy_to_clipboard(text: &str) {
     }
 }
 
+/// What a copy came to, for the button's label.
+#[derive(Clone, Copy, PartialEq)]
+enum Copy {
+    Idle,
+    Copying,
+    Copied,
+    Failed,
+}
+
+/// Copies a log's text, written `COPY_LINES_PER_TASK` lines per task.
+/// Browsers allow a copy only within the click that asks for it, so the
+/// clipboard is asked at once, for a `ClipboardItem` whose text is a
+/// promise the slices resolve; without `ClipboardItem`, the text is written
+/// in this task and passed to `writeText`. `done` is told whether the
+/// browser took it.
+fn copy_log(log: Arc<Log>, done: impl Fn(bool) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    let Some(w) = web_sys::window() else {
+        return done(false);
+    };
+    let clipboard: JsValue = w.navigator().clipboard().into();
+    let item_class = js_sys::Reflect::get(&w, &"ClipboardItem".into())
+        .ok()
+        .and_then(|c| c.dyn_into::<js_sys::Function>().ok());
+    let write = |method: &str, arg: &JsValue| -> Option<js_sys::Promise> {
+        let f = js_sys::Reflect::get(&clipboard, &method.into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?;
+        f.call1(&clipboard, arg).ok()?.dyn_into().ok()
+    };
+    let asked = match item_class {
+        Some(item_class) => {
+            let mut resolve_text = None;
+            let text = js_sys::Promise::new(&mut |resolve, _| resolve_text = Some(resolve));
+            let parts = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&parts, &"text/plain".into(), &text);
+            let item = js_sys::Reflect::construct(&item_class, &js_sys::Array::of1(&parts));
+            let asked = item
+                .ok()
+                .and_then(|item| write("write", &js_sys::Array::of1(&item).into()));
+            if asked.is_some() {
+                leptos::task::spawn_local(async move {
+                    let text = log_text(&log).await;
+                    let blob = js_sys::Reflect::get(&w, &"Blob".into())
+                        .ok()
+                        .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
+                        .and_then(|blob| {
+                            let options = js_sys::Object::new();
+                            let _ = js_sys::Reflect::set(
+                                &options,
+                                &"type".into(),
+                                &"text/plain".into(),
+                            );
+                            let args =
+                                js_sys::Array::of2(&js_sys::Array::of1(&text.into()), &options);
+                            js_sys::Reflect::construct(&blob, &args).ok()
+                        })
+                        .unwrap_or(JsValue::UNDEFINED);
+                    if let Some(resolve) = resolve_text {
+                        let _ = resolve.call1(&JsValue::NULL, &blob);
+                    }
+                });
+            }
+            asked
+        }
+        None => {
+            let mut text = String::new();
+            logview::push_text(&log, 0..log.lines.len(), &mut text);
+            write("writeText", &text.into())
+        }
+    };
+    let Some(asked) = asked else {
+        return done(false);
+    };
+    let done = std::rc::Rc::new(done);
+    let failed = done.clone();
+    let ok = Closure::once_into_js(move |_: JsValue| done(true));
+    let err = Closure::once_into_js(move |_: JsValue| failed(false));
+    // (`once_into_js`: each frees itself once called.)
+    if let Ok(then) =
+        js_sys::Reflect::get(&asked, &"then".into()).and_then(|t| t.dyn_into::<js_sys::Function>())
+    {
+        let _ = then.call2(&asked, &ok, &err);
+    }
+}
+
+/// The text of `log`, written a slice of lines per task.
+async fn log_text(log: &Log) -> String {
+    let mut text = String::new();
+    let mut at = 0;
+    loop {
+        let end = (at + COPY_LINES_PER_TASK).min(log.lines.len());
+        logview::push_text(log, at..end, &mut text);
+        at = end;
+        if at == log.lines.len() {
+            return text;
+        }
+        super::api::next_task().await;
+    }
+}
+
 #[component]
 fn LogBody(log: Arc<Log>, index: Arc<LineIndex>, lens: LogLens) -> impl IntoView {
     let state = lens.state;
@@ -210,13 +313,20 @@ fn LogBody(log: Arc<Log>, index: Arc<LineIndex>, lens: LogLens) -> impl IntoView
         if n == 0 {
             return;
         }
-        let next = (current.get_untracked() as isize + delta).rem_euclid(n as isize) as usize;
+        // While the search runs, the last match found is not the last one:
+        // the jump stops there rather than wrapping.
+        let at = current.get_untracked() as isize + delta;
+        let next = if search.with_untracked(|s| s.is_done()) {
+            at.rem_euclid(n as isize) as usize
+        } else {
+            at.clamp(0, n as isize - 1) as usize
+        };
         current.set(next);
         if let Some(row) = search.with_untracked(|s| s.matches().get(next).map(|x| x.row)) {
             scroll_to_row(row);
         }
     };
-    let copied = RwSignal::new(false);
+    let copy = RwSignal::new(Copy::Idle);
     let full = log.clone();
     let log_rows = log.clone();
     let (lens_level, lens_search, lens_lines) = (lens.clone(), lens.clone(), lens);
@@ -295,28 +405,21 @@ fn LogBody(log: Arc<Log>, index: Arc<LineIndex>, lens: LogLens) -> impl IntoView
                 <button class="btn btn--small" on:click=move |_| jump(1) title="Next match (Enter)" aria-label="Next match">"▼"</button>
                 <button
                     class="btn btn--small"
+                    data-testid="log-copy"
+                    disabled=move || copy.get() == Copy::Copying
                     on:click=move |_| {
-                        // Written a slice of lines per task: a long log's text
-                        // takes several.
-                        let log = full.clone();
-                        leptos::task::spawn_local(async move {
-                            let mut text = String::new();
-                            let mut at = 0;
-                            loop {
-                                let end = (at + COPY_LINES_PER_TASK).min(log.lines.len());
-                                logview::push_text(&log, at..end, &mut text);
-                                at = end;
-                                if at == log.lines.len() {
-                                    break;
-                                }
-                                super::api::next_task().await;
-                            }
-                            copy_to_clipboard(&text);
-                            copied.try_set(true);
+                        copy.set(Copy::Copying);
+                        copy_log(full.clone(), move |ok| {
+                            copy.try_set(if ok { Copy::Copied } else { Copy::Failed });
                         });
                     }
                 >
-                    {move || if copied.get() { "Copied ✓" } else { "Copy log" }}
+                    {move || match copy.get() {
+                        Copy::Idle => "Copy log",
+                        Copy::Copying => "Copying…",
+                        Copy::Copied => "Copied ✓",
+                        Copy::Failed => "Copy failed: select the text instead",
+                    }}
                 </button>
             </div>
             <div class="logv__scroll" node_ref=scroller on:scroll=move |_| measure() tabindex="0" aria-label="Log lines">

@@ -805,7 +805,10 @@ impl<'a> RunReader<'a> {
                     models: Vec::new(),
                     log_id: f.log_id,
                 };
+                // A frame that is not a run: the typed read says why, or
+                // that the document is not JSON (which it says first).
                 self.start_rows(doc, Some(rows))
+                    .or_else(|_| self.read_whole())
             }
             // The whole document says where it is broken.
             Err(_) => self.read_whole(),
@@ -1418,6 +1421,14 @@ mod tests {
                 "{{{head},\"executions\":[{}{{}}{}]}}",
                 "[".repeat(140),
                 "]".repeat(140)
+            ),
+            // Found by the fuzzer: a bad frame and a row that is not JSON
+            // (a raw control character): the typed read's "invalid JSON".
+            format!(
+                "{{\"id\":\"bad id\",\"start\":\"2026-11-20T00:00:00Z\",\"executions\":[{{\"model\":\"a\u{1}\"}}]}}"
+            ),
+            format!(
+                "{{{head},\"end\":\"2026-31-23T02:02:19Z\",\"models\":[{{\"name\":\"a\tb\"}}]}}"
             ),
             "[]".into(),
             "\"run\"".into(),

@@ -258,7 +258,8 @@ pub fn full_text(log: &Log) -> String {
 /// Appends lines `lines` of `log` as `full_text` writes them (the copy of
 /// a long log is written a slice at a time).
 pub fn push_text(log: &Log, lines: Range<usize>, out: &mut String) {
-    for l in log.lines.get(lines).unwrap_or_default() {
+    let end = lines.end.min(log.lines.len());
+    for l in log.lines.get(lines.start.min(end)..end).unwrap_or_default() {
         if let Some(t) = l.at {
             push_stamp(t, out);
             out.push(' ');
@@ -609,6 +610,16 @@ mod tests {
         }
         push_text(&l, 5..9, &mut sliced);
         assert_eq!(sliced, text);
+        // A range past the end is cut at the end, not dropped.
+        let mut tail = String::new();
+        push_text(&l, 3..9, &mut tail);
+        assert_eq!(
+            tail,
+            text.lines()
+                .skip(3)
+                .map(|t| format!("{t}\n"))
+                .collect::<String>()
+        );
     }
 
     #[test]

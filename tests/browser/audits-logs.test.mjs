@@ -159,3 +159,30 @@ test('a log searched over several tasks ends with every match, exact; the level 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('Copy log puts every line of a long log on the clipboard, written over several tasks', async () => {
+  const page = await h.page();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.base });
+  const run = prodRuns().find((r) => readApi(`environments/prod/runs/${r.id}.json`).executions.some((e) => e.log_id));
+  const exec = readApi(`environments/prod/runs/${run.id}.json`).executions.find((e) => e.log_id);
+  // 45,000 lines: the text is written 20,000 lines a task, after the click.
+  const lines = Array.from({ length: 45000 }, (_, i) => ({
+    at: new Date(Date.UTC(2026, 10, 20, 0, 0, 0, i)).toISOString(),
+    level: i % 3 === 0 ? 'WARN' : 'INFO',
+    message: `line ${i} <b>not markup</b>`,
+  }));
+  await page.route(`**/api/logs/${exec.log_id}.json`, (route) => route.fulfill({
+    contentType: 'application/json', body: JSON.stringify({ id: exec.log_id, lines }),
+  }));
+  await page.goto(`${h.base}/environments/prod/runs/${run.id}?exec=${encodeURIComponent(exec.model)}`);
+  await page.waitForSelector('[data-testid=log-viewer] .logv__row');
+  assert.equal(await page.textContent('[data-testid=log-copy]'), 'Copy log');
+  await page.click('[data-testid=log-copy]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=log-copy]').textContent === 'Copied ✓', null, { timeout: 10_000 });
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  const want = lines.map((l) => `${l.at} ${l.level} ${l.message}\n`).join('');
+  assert.equal(copied.length, want.length);
+  assert.equal(copied, want);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -23,7 +23,7 @@ use crate::core::model::Status;
 use crate::core::route::Hood;
 use leptos::html::Div;
 use leptos::prelude::*;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use wasm_bindgen::JsCast;
 
 /// A wheel zoom over marks is drawn anew once the wheel rests this long.
@@ -99,8 +99,7 @@ pub(super) fn GraphCanvas(
     // built it).
     // The graph the camera was last focused on: a new graph is drawn
     // once the camera looks at it (not first where the last one looked).
-    let graph_id = move |a: &Shared<Shown>| Arc::as_ptr(&a.0) as usize;
-    let focused_on = RwSignal::new(0usize);
+    let focused_on = RwSignal::new(GraphId::default());
     let measure_and_focus = move || {
         if container.try_get_untracked().flatten().is_none() {
             return;
@@ -162,36 +161,47 @@ pub(super) fn GraphCanvas(
     // time (`Drawn`): stage 0 with the graph, one more each task after,
     // until all that is in view is drawn; from then on (pans, zooms)
     // whatever comes into view is drawn at once.
-    let stage = RwSignal::new((0usize, 0usize));
+    // The steps start once the camera is focused on the graph (before, the
+    // view is not known, and a hidden tab has no frame to focus in).
+    let stage = RwSignal::new((GraphId::default(), 0usize));
     let drawn = Memo::new(move |_| {
         let g = graph_id(&active.get());
-        let (sg, s) = stage.get();
+        let s = stage.with(|(sg, s)| if *sg == g { *s } else { 0 });
         let v = visible.read();
-        Drawn::at(if sg == g { s } else { 0 }, v.nodes.len(), v.edges.len())
+        Drawn::at(s, v.nodes.len(), v.edges.len())
     });
+    let steps = StoredValue::new(0u64);
     Effect::new(move |_| {
         let g = graph_id(&active.get());
+        if focused_on.get() != g || stage.with_untracked(|(sg, s)| *sg == g && *s == usize::MAX) {
+            return;
+        }
+        // One stepping per graph: a refocus restarts none drawn already.
+        let mine = steps.get_value() + 1;
+        steps.set_value(mine);
+        let mut s = stage.with_untracked(|(sg, s)| if *sg == g { *s } else { 0 });
         leptos::task::spawn_local(async move {
-            let mut s = 0;
             loop {
                 next_task().await;
-                // A newer graph (or no canvas) wins.
-                if active.try_with_untracked(|a| graph_id(a) == g) != Some(true) {
+                // A newer graph, a newer stepping (or no canvas) wins.
+                if steps.try_get_value() != Some(mine)
+                    || active.try_with_untracked(|a| graph_id(a) == g) != Some(true)
+                {
                     return;
                 }
-                if drawn.get_untracked().all && focused_on.get_untracked() == g {
+                if drawn.get_untracked().all {
                     stage.set((g, usize::MAX));
                     return;
                 }
                 s += 1;
-                stage.set((g, s));
+                stage.set((g.clone(), s));
             }
         });
     });
     let minimap = Memo::new(move |_| Minimap::new(&active.get().0.layout));
     // The mini-map of a new graph is drawn in a task of its own, after the
     // graph itself (its marks cover every node).
-    let minimap_of = RwSignal::new(0usize);
+    let minimap_of = RwSignal::new(GraphId::default());
     Effect::new(move |_| {
         let g = graph_id(&active.get());
         leptos::task::spawn_local(async move {
@@ -620,4 +630,23 @@ pub(super) fn GraphCanvas(
             </div>
         </div>
     }
+}
+
+/// A graph's identity: its allocation, held by a `Weak` so that no later
+/// graph can be given the same address while the id is kept.
+#[derive(Clone, Default)]
+struct GraphId(Option<Weak<Shown>>);
+
+impl PartialEq for GraphId {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => a.ptr_eq(b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+fn graph_id(a: &Shared<Shown>) -> GraphId {
+    GraphId(Some(Arc::downgrade(&a.0)))
 }

@@ -43,13 +43,20 @@ pub(super) fn ModelList(
     // `ROWS_PER_TASK` a task, so the list does not hold the page's first
     // draw, nor any task for long.
     let items = move |from: usize, to: usize| {
-        let m = matches.get();
+        // Only this chunk's rows are copied (not the whole lists).
+        let rows: Vec<usize> = matches.with(|m| {
+            m.iter()
+                .skip(from)
+                .take(to.saturating_sub(from))
+                .copied()
+                .collect()
+        });
         // A new version of the run redraws the list with its statuses.
-        let (status, errors) = (status.get(), errors.get());
-        m.into_iter()
-            .skip(from)
-            .take(to.saturating_sub(from))
-            .map(|i| {
+        let status: Vec<_> = status.with(|s| rows.iter().map(|&i| s[i].clone()).collect());
+        let errors: Vec<_> = errors.with(|e| rows.iter().map(|&i| e[i].clone()).collect());
+        rows.into_iter()
+            .zip(status.into_iter().zip(errors))
+            .map(|(i, (st, err))| {
                 let name = lineage.names[i].clone();
                 let href = {
                     let name = name.clone();
@@ -58,8 +65,6 @@ pub(super) fn ModelList(
                             .with(|v| model_href(&run.read_untracked(), v, &name))
                     }
                 };
-                let st = status[i].clone();
-                let err = errors[i].clone();
                 view! {
                     <li class:selected=move || selected.get() == Some(i) data-model=name.clone()>
                         <a href=href class="model-list__name mono">{name.clone()}</a>
