@@ -25,9 +25,13 @@ pub fn Drawer(
     // Opening moves the focus into the drawer, so Tab continues in it (a
     // table gives the focus back to the row when it closes).
     let aside: NodeRef<leptos::html::Div> = NodeRef::new();
+    // In the next frame: focusing lays the page out, which then is not in
+    // the task that built it (a run page with a drawer open from its URL).
     Effect::new(move |_| {
         if let Some(el) = aside.get() {
-            let _ = el.focus();
+            request_animation_frame(move || {
+                let _ = el.focus();
+            });
         }
     });
     view! {

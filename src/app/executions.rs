@@ -35,9 +35,6 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
             SearchIndex::default()
         }))
     });
-    // Each row's `exec=` key: read when a row is opened (or one is open),
-    // not to draw the rows.
-    let keys = Memo::new(move |_| Shared(Arc::new(route::exec_keys(&run.read().executions))));
     // Filtered and sorted; then the history's chip and column, which read
     // the history only when used (it arrives after the first draw).
     let queried =
@@ -78,13 +75,13 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
         }),
         // Reads the run: a new version redraws the rows in view, in place.
         row: Arc::new(move |i| match run.get().executions.get(i) {
-            Some(ex) => view! { <ExecRow ex=ex.clone() keys=keys row=i /> }.into_any(),
+            Some(ex) => view! { <ExecRow ex=ex.clone() run=run row=i /> }.into_any(),
             None => ().into_any(),
         }),
         min_width: 1560,
         details: Some(Details {
             open: Arc::new(move |i| {
-                let key = keys.with_untracked(|k| k.0.get(i).cloned());
+                let key = run.with_untracked(|r| route::exec_key(&r.executions, i));
                 if let Some(k) = key {
                     ctl.update(|v| {
                         v.detail = Some(k);
@@ -95,7 +92,7 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
             opened: Signal::derive(move || {
                 let open = ctl.view.read().detail.clone()?;
                 let r = run.read();
-                route::find_exec(&r.executions, &keys.read().0, &open)
+                route::find_exec(&r.executions, &open)
             }),
         }),
     };
@@ -133,8 +130,7 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
             open.get().map(|key| {
                 let k = key.clone();
                 let ex = Memo::new(move |_| {
-                    let (r, keys) = (run.get(), keys.get());
-                    route::find_exec(&r.executions, &keys.0, &k).map(|i| r.executions[i].clone())
+                    run.with(|r| route::find_exec(&r.executions, &k).map(|i| r.executions[i].clone()))
                 });
                 // Shown while the run has that execution (it may appear in a later version).
                 let present = Memo::new(move |_| ex.with(Option::is_some));
@@ -150,7 +146,7 @@ pub fn ExecutionsTab(run: ReadSignal<Arc<Run>>) -> impl IntoView {
 }
 
 #[component]
-fn ExecRow(ex: Execution, keys: Memo<Shared<Vec<String>>>, row: usize) -> impl IntoView {
+fn ExecRow(ex: Execution, run: ReadSignal<Arc<Run>>, row: usize) -> impl IntoView {
     let ctl = expect_context::<ViewCtl>();
     let duration = match (&ex.duration, &ex.status) {
         (Some(d), _) => format::human_duration(*d),
@@ -158,7 +154,7 @@ fn ExecRow(ex: Execution, keys: Memo<Shared<Vec<String>>>, row: usize) -> impl I
         _ => "—".into(),
     };
     let open = move |_| {
-        let Some(k) = keys.with_untracked(|k| k.0.get(row).cloned()) else {
+        let Some(k) = run.with_untracked(|r| route::exec_key(&r.executions, row)) else {
             return;
         };
         ctl.update(|v| {

@@ -190,14 +190,17 @@ pub struct RunView {
 /// that still repeats (no interval, or the same interval twice), the second
 /// and later ones get `#2`, `#3`… so every execution has its own key.
 pub fn exec_keys(execs: &[Execution]) -> Vec<String> {
+    keys_of(execs.iter())
+}
+
+fn keys_of<'a>(execs: impl Iterator<Item = &'a Execution> + Clone) -> Vec<String> {
     use std::collections::HashMap;
     let mut count: HashMap<&str, usize> = HashMap::new();
-    for e in execs {
+    for e in execs.clone() {
         *count.entry(e.model.as_str()).or_default() += 1;
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
     execs
-        .iter()
         .map(|e| {
             let base = match (count[e.model.as_str()] > 1, e.interval_start) {
                 (true, Some(t)) => format!(
@@ -220,14 +223,69 @@ pub fn exec_keys(execs: &[Execution]) -> Vec<String> {
 
 /// The execution an `exec=` key names: the exact key; for a bare model
 /// name, that model's failed execution, else its first one.
-pub fn find_exec(execs: &[Execution], keys: &[String], key: &str) -> Option<usize> {
-    keys.iter().position(|k| k == key).or_else(|| {
-        let of_model = |i: &usize| execs[*i].model == key;
-        (0..execs.len())
-            .filter(of_model)
-            .find(|&i| execs[i].status == super::model::Status::Failed)
-            .or_else(|| (0..execs.len()).find(of_model))
-    })
+pub fn find_exec(execs: &[Execution], key: &str) -> Option<usize> {
+    keys_among(execs, &key_models(key))
+        .into_iter()
+        .filter(|(_, k)| k == key)
+        .map(|(i, _)| i)
+        .min()
+        .or_else(|| {
+            let of_model = |i: &usize| execs[*i].model == key;
+            (0..execs.len())
+                .filter(of_model)
+                .find(|&i| execs[i].status == super::model::Status::Failed)
+                .or_else(|| (0..execs.len()).find(of_model))
+        })
+}
+
+/// `exec_keys(execs)[row]`, without the others' keys (one pass over the
+/// executions rather than a string and two map entries each).
+pub fn exec_key(execs: &[Execution], row: usize) -> Option<String> {
+    let model = execs.get(row)?.model.as_str();
+    let several = execs.iter().filter(|e| e.model == model).nth(1).is_some();
+    let key = match (several, execs[row].interval_start) {
+        (true, Some(t)) => format!(
+            "{model}@{}",
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        _ => model.to_string(),
+    };
+    let mut models = key_models(&key);
+    models.push(model);
+    keys_among(execs, &models)
+        .into_iter()
+        .find(|(i, _)| *i == row)
+        .map(|(_, k)| k)
+}
+
+/// The models whose executions can have the key `key` (or a key whose
+/// base, before `#n`, is `key`): every execution with a given key is of
+/// one of these.
+fn key_models(key: &str) -> Vec<&str> {
+    let mut bases = vec![key];
+    if let Some((b, n)) = key.rsplit_once('#') {
+        if !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()) {
+            bases.push(b);
+        }
+    }
+    let mut models = bases.clone();
+    for b in bases {
+        if let Some((m, _)) = b.rsplit_once('@') {
+            models.push(m);
+        }
+    }
+    models
+}
+
+/// The keys `exec_keys` gives the executions of `models` (row, key): a
+/// key depends only on the executions with the same base, which are all
+/// of these models when the key's base is one of `key_models`.
+fn keys_among(execs: &[Execution], models: &[&str]) -> Vec<(usize, String)> {
+    let rows: Vec<usize> = (0..execs.len())
+        .filter(|&i| models.contains(&execs[i].model.as_str()))
+        .collect();
+    let keys = keys_of(rows.iter().map(|&i| &execs[i]));
+    rows.into_iter().zip(keys).collect()
 }
 
 /// The `audit=` key of an audit.
@@ -580,12 +638,12 @@ mod tests {
             ["a@2026-11-19T00:00:00Z", "a@2026-11-20T00:00:00Z", "b"]
         );
         assert_eq!(
-            find_exec(&run.executions, &keys, "a@2026-11-19T00:00:00Z"),
+            find_exec(&run.executions, "a@2026-11-19T00:00:00Z"),
             Some(0)
         );
-        assert_eq!(find_exec(&run.executions, &keys, "a"), Some(1)); // the failed one
-        assert_eq!(find_exec(&run.executions, &keys, "b"), Some(2));
-        assert_eq!(find_exec(&run.executions, &keys, "zzz"), None);
+        assert_eq!(find_exec(&run.executions, "a"), Some(1)); // the failed one
+        assert_eq!(find_exec(&run.executions, "b"), Some(2));
+        assert_eq!(find_exec(&run.executions, "zzz"), None);
     }
 
     #[test]
@@ -612,11 +670,80 @@ mod tests {
             ]
         );
         let log_of = |key: &str| {
-            find_exec(&run.executions, &keys, key).and_then(|i| run.executions[i].log_id.clone())
+            find_exec(&run.executions, key).and_then(|i| run.executions[i].log_id.clone())
         };
         assert_eq!(log_of("a").as_deref(), Some("first"));
         assert_eq!(log_of("a#2").as_deref(), Some("second"));
         assert_eq!(log_of("b@2026-11-20T00:00:00Z#2").as_deref(), Some("b2"));
+    }
+
+    #[test]
+    fn one_execution_s_key_and_a_key_s_execution_are_those_of_every_key() {
+        use crate::core::model::{Execution, Status};
+        use chrono::{TimeZone, Utc};
+        let t = |d: u32| Some(Utc.with_ymd_and_hms(2026, 11, d, 0, 0, 0).unwrap());
+        let t0 = "2026-11-01T00:00:00Z";
+        // Names that look like keys of other models.
+        let names = [
+            "a".to_string(),
+            "b".to_string(),
+            format!("a@{t0}"),
+            "a#2".to_string(),
+            format!("a@{t0}#2"),
+            "a@x".to_string(),
+            "#".to_string(),
+            "@".to_string(),
+            "a#".to_string(),
+        ];
+        let mut seed = 7u64;
+        let mut next = move |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..300 {
+            let execs: Vec<Execution> = (0..1 + next(12))
+                .map(|_| Execution {
+                    model: names[next(names.len())].clone(),
+                    status: [Status::Complete, Status::Failed][next(2)].clone(),
+                    start: None,
+                    end: None,
+                    duration: None,
+                    interval_start: [None, t(1), t(2)][next(3)],
+                    interval_end: None,
+                    error: None,
+                    log_id: None,
+                })
+                .collect();
+            let keys = exec_keys(&execs);
+            // The reference: every key computed, the first equal one.
+            let by_all_keys = |key: &str| {
+                keys.iter().position(|k| k == key).or_else(|| {
+                    let of_model = |i: &usize| execs[*i].model == key;
+                    (0..execs.len())
+                        .filter(of_model)
+                        .find(|&i| execs[i].status == Status::Failed)
+                        .or_else(|| (0..execs.len()).find(of_model))
+                })
+            };
+            for (i, k) in keys.iter().enumerate() {
+                assert_eq!(
+                    exec_key(&execs, i).as_deref(),
+                    Some(k.as_str()),
+                    "{i} of {keys:?}"
+                );
+                assert_eq!(find_exec(&execs, k), by_all_keys(k), "{k} of {keys:?}");
+            }
+            for k in names
+                .iter()
+                .map(String::as_str)
+                .chain(["", "zzz", "a#3", "b@x"])
+            {
+                assert_eq!(find_exec(&execs, k), by_all_keys(k), "{k} of {keys:?}");
+            }
+            assert_eq!(exec_key(&execs, execs.len()), None);
+        }
     }
 
     #[test]
