@@ -72,6 +72,11 @@ const SESSION_POLL_KEY: &str = "runlens.poll";
 /// API at `?api=`, else `config.json`'s `api_base`, else `/api`.
 async fn load_api() -> Api {
     let api = resolve_api().await;
+    // A dbt project is shown as a run page, whose lineage is laid out in
+    // the worker: it starts compiling while the artifacts download.
+    if api.dbt.is_some() {
+        layout_worker::warm_up();
+    }
     // dbt artifacts are read once, before any page asks for them, so that
     // pages asking at the same moment share one download and decode. A
     // failure is not kept: the page that needs the data shows it, with a retry.

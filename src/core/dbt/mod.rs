@@ -160,12 +160,54 @@ fn text_of(v: &Value) -> Option<String> {
 /// Builds a run from the text of the artifacts. Errors say which file is
 /// wrong and how; oddities that do not stop the reading become `notes`.
 pub fn read(manifest: &str, run_results: &str, catalog: Option<&str>) -> Result<DbtRun, String> {
-    let m: Manifest = parse("manifest.json", manifest, "manifest")?;
-    let r: RunResults = parse("run_results.json", run_results, "run_results file")?;
-    let cat: Catalog = match catalog {
-        Some(c) => parse("catalog.json", c, "catalog")?,
-        None => Catalog::default(),
-    };
+    let mut reader = DbtReader::new(manifest, run_results, catalog);
+    loop {
+        if let Some(run) = reader.step()? {
+            return Ok(run);
+        }
+    }
+}
+
+/// [`read`] in three steps, for the app to run each in a task of its own:
+/// the manifest parsed, then run_results and the catalog, then the run
+/// built from them. Errors come in `read`'s order.
+pub struct DbtReader<'a> {
+    texts: (&'a str, &'a str, Option<&'a str>),
+    manifest: Option<Manifest>,
+    parsed: Option<(RunResults, Catalog)>,
+}
+
+impl<'a> DbtReader<'a> {
+    pub fn new(manifest: &'a str, run_results: &'a str, catalog: Option<&'a str>) -> Self {
+        DbtReader {
+            texts: (manifest, run_results, catalog),
+            manifest: None,
+            parsed: None,
+        }
+    }
+
+    /// The next step; the run once the last one is done.
+    pub fn step(&mut self) -> Result<Option<DbtRun>, String> {
+        let (manifest, run_results, catalog) = self.texts;
+        let Some(m) = self.manifest.take() else {
+            self.manifest = Some(parse("manifest.json", manifest, "manifest")?);
+            return Ok(None);
+        };
+        let Some((r, cat)) = self.parsed.take() else {
+            let r: RunResults = parse("run_results.json", run_results, "run_results file")?;
+            let cat: Catalog = match catalog {
+                Some(c) => parse("catalog.json", c, "catalog")?,
+                None => Catalog::default(),
+            };
+            self.manifest = Some(m);
+            self.parsed = Some((r, cat));
+            return Ok(None);
+        };
+        build(m, r, cat).map(Some)
+    }
+}
+
+fn build(m: Manifest, r: RunResults, cat: Catalog) -> Result<DbtRun, String> {
     let mut notes = Vec::new();
     let mut refusals = Vec::new();
     for (file, version, range) in [
