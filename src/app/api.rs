@@ -284,6 +284,8 @@ impl Api {
                 break read;
             }
         };
+        // The page that waited for them is drawn in a task of its own.
+        next_task().await;
         let _ = js_sys::Reflect::set(
             &wasm_bindgen::JsValue::from(web_sys::window()),
             &"__runlensDbtDecodeMs".into(),
