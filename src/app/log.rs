@@ -167,11 +167,7 @@ fn copy_log(log: Arc<Log>, done: impl Fn(bool) + 'static) {
             }
             asked
         }
-        None => {
-            let mut text = String::new();
-            logview::push_text(&log, 0..log.lines.len(), &mut text);
-            write("writeText", &text.into())
-        }
+        None => write("writeText", &logview::full_text(&log).into()),
     };
     let Some(asked) = asked else {
         return done(false);

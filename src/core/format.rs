@@ -87,17 +87,48 @@ pub fn timestamp_utc(t: Time) -> String {
 /// "2026-11-25" for years 0 to 9999 (`%Y-%m-%d` without parsing a format:
 /// a table draws a few hundred of these at once); other years `None`.
 fn ymd(d: chrono::NaiveDate) -> Option<String> {
-    use chrono::Datelike;
-    (0..=9999)
-        .contains(&d.year())
-        .then(|| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+    let mut s = String::with_capacity(10);
+    push_ymd(d, &mut s).then_some(s)
 }
 
 /// "06:00:20" (`%H:%M:%S`; a leap second shows as :60, as chrono does).
 fn hms(t: chrono::NaiveTime) -> String {
+    let mut s = String::with_capacity(8);
+    push_hms(t, &mut s);
+    s
+}
+
+/// Appends [`ymd`]'s text to `out`; `false` (nothing appended) for years
+/// outside 0 to 9999.
+pub(crate) fn push_ymd(d: chrono::NaiveDate, out: &mut String) -> bool {
+    use chrono::Datelike;
+    let Ok(year @ 0..=9999) = u32::try_from(d.year()) else {
+        return false;
+    };
+    push_digits(out, year, 4);
+    out.push('-');
+    push_digits(out, d.month(), 2);
+    out.push('-');
+    push_digits(out, d.day(), 2);
+    true
+}
+
+/// Appends [`hms`]'s text to `out`.
+pub(crate) fn push_hms(t: chrono::NaiveTime, out: &mut String) {
     use chrono::Timelike;
     let leap = u32::from(t.nanosecond() >= 1_000_000_000);
-    format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second() + leap)
+    push_digits(out, t.hour(), 2);
+    out.push(':');
+    push_digits(out, t.minute(), 2);
+    out.push(':');
+    push_digits(out, t.second() + leap, 2);
+}
+
+/// The last `width` decimal digits of `n`, zero-padded.
+pub(crate) fn push_digits(out: &mut String, n: u32, width: u32) {
+    for k in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(k) % 10) as u8));
+    }
 }
 
 /// Which clock times are shown in: UTC, or the browser's local zone (whose

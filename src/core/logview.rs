@@ -12,7 +12,9 @@ pub const LEVELS: [LogLevel; 4] = [
     LogLevel::Error,
 ];
 
-/// Lines per level, in `LEVELS` order.
+/// Lines per level, in `LEVELS` order (the reference of
+/// `LineIndex::counts`, which the viewer uses).
+#[cfg(test)]
 pub fn level_counts(log: &Log) -> [usize; 4] {
     let mut c = [0; 4];
     for l in &log.lines {
@@ -21,7 +23,9 @@ pub fn level_counts(log: &Log) -> [usize; 4] {
     c
 }
 
-/// Indices of the lines at `min` level or above.
+/// Indices of the lines at `min` level or above (the reference of
+/// `LineIndex::visible`, which the viewer uses).
+#[cfg(test)]
 pub fn visible_lines(log: &Log, min: LogLevel) -> Vec<usize> {
     (0..log.lines.len())
         .filter(|&i| log.lines[i].level >= min)
@@ -89,7 +93,8 @@ pub struct Match {
 
 /// Every non-overlapping occurrence of `query` in the visible lines'
 /// messages, ASCII case-insensitive, in reading order: a `Search` run to
-/// its end in one go.
+/// its end in one go (the viewer runs it in slices).
+#[cfg(test)]
 pub fn find_matches(log: &Log, visible: &[usize], query: &str) -> Vec<Match> {
     let mut search = Search::new(query);
     while !search.step(log, visible, usize::MAX) {}
@@ -275,30 +280,17 @@ pub fn push_text(log: &Log, lines: Range<usize>, out: &mut String) {
 /// its format string again at each call: most of the time of copying a
 /// long log); years outside 0..=9999 and leap seconds go through chrono.
 fn push_stamp(t: crate::core::model::Time, out: &mut String) {
-    use chrono::{Datelike, Timelike};
-    let year = t.year();
-    if !(0..=9999).contains(&year) || t.nanosecond() >= 1_000_000_000 {
+    use crate::core::format::{push_digits, push_hms, push_ymd};
+    use chrono::Timelike;
+    let n = t.naive_utc();
+    if t.nanosecond() >= 1_000_000_000 || !push_ymd(n.date(), out) {
         out.push_str(&t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
         return;
     }
-    let digits = |out: &mut String, n: u32, width: u32| {
-        for k in (0..width).rev() {
-            out.push(char::from(b'0' + (n / 10u32.pow(k) % 10) as u8));
-        }
-    };
-    digits(out, year as u32, 4);
-    out.push('-');
-    digits(out, t.month(), 2);
-    out.push('-');
-    digits(out, t.day(), 2);
     out.push('T');
-    digits(out, t.hour(), 2);
-    out.push(':');
-    digits(out, t.minute(), 2);
-    out.push(':');
-    digits(out, t.second(), 2);
+    push_hms(n.time(), out);
     out.push('.');
-    digits(out, t.nanosecond() / 1_000_000, 3);
+    push_digits(out, t.nanosecond() / 1_000_000, 3);
     out.push('Z');
 }
 
@@ -345,17 +337,21 @@ fn chars_of(message: &str) -> u32 {
 }
 
 impl LineIndex {
-    /// The index of a whole log, in one go (`IndexBuilder`'s steps without pauses).
+    /// The index of a whole log, in one go (`IndexBuilder`'s steps without
+    /// pauses; the viewer builds it in slices).
+    #[cfg(test)]
     pub fn of(log: &Log) -> LineIndex {
         let mut b = IndexBuilder::default();
         while !b.step(log, usize::MAX) {}
         b.finish()
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.levels.len()
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.levels.is_empty()
     }
@@ -436,6 +432,7 @@ impl IndexBuilder {
     }
 
     /// Lines indexed so far.
+    #[cfg(test)]
     pub fn done(&self) -> usize {
         self.index.levels.len()
     }
