@@ -8,6 +8,8 @@
 #  - Debian's wasm-opt (binaryen 108) corrupts rustc 1.95 output: use binaryen 132
 #    from npm (tests/browser/node_modules/.bin) and tell Trunk its version.
 #  - Browser tests use Debian's chromium driven by playwright-core (no browser download).
+#  - Trunk 0.21 cannot split a wasm: its post-build hook runs wasm-split-cli
+#    (crate wasm_split_cli_support, as cargo-leptos does) and terser from npm.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
@@ -31,12 +33,18 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WBG_VERSION\$"; then
   cargo install wasm-bindgen-cli --version "=$WBG_VERSION"
 fi
 
+# The wasm splitter of Trunk's post-build hook (scripts/split-wasm.mjs).
+if ! cargo install --list 2>/dev/null | grep -q '^wasm_split_cli_support v0\.2\.4:'; then
+  say "installing wasm-split-cli 0.2.4 (splits the app's wasm into parts; compiles for about 2 minutes, once)"
+  cargo install wasm_split_cli_support --version "=0.2.4" --features build-binary --locked
+fi
+
 # Every devDependency of tests/browser/package.json present in node_modules?
 if ! (cd "$ROOT/tests/browser" && node -e '
     const fs = require("fs");
     const deps = Object.keys(require("./package.json").devDependencies);
     process.exit(deps.every((d) => fs.existsSync(`node_modules/${d}/package.json`)) ? 0 : 1);'); then
-  say "installing binaryen 132, playwright-core and ajv from npm (tests/browser)"
+  say "installing binaryen 132, terser, playwright-core and ajv from npm (tests/browser)"
   (cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund)
 fi
 

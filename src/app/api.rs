@@ -268,29 +268,9 @@ impl Api {
             Err(ApiError::NotFound { .. }) => None,
             Err(e) => return Err(ApiError::Dbt(format!("catalog.json: {e}"))),
         };
-        // The manifest, the other two files and the run built from them,
-        // each in a task of its own; the time spent in them is read by
-        // tests/browser/bench-dbt.mjs.
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let now = || perf.as_ref().map_or(0.0, |p| p.now());
-        let mut reader = dbt::DbtReader::new(&manifest, &results, catalog.as_deref());
-        let mut spent = 0.0;
-        let read = loop {
-            next_task().await;
-            let t0 = now();
-            let step = reader.step().map_err(ApiError::Dbt)?;
-            spent += now() - t0;
-            if let Some(read) = step {
-                break read;
-            }
-        };
-        // The page that waited for them is drawn in a task of its own.
-        next_task().await;
-        let _ = js_sys::Reflect::set(
-            &wasm_bindgen::JsValue::from(web_sys::window()),
-            &"__runlensDbtDecodeMs".into(),
-            &spent.into(),
-        );
+        let read = read_dbt(manifest, results, catalog)
+            .await
+            .map_err(ApiError::Dbt)?;
         let d = Arc::new(read);
         if let Ok(mut c) = self.cache.lock() {
             *c = Some(d.clone());
@@ -578,6 +558,39 @@ pub fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
     }
+}
+
+/// The dbt artifacts read into a run: the manifest, the other two files and
+/// the run built from them, each in a task of its own, then a task for the
+/// page that waited. Its code is a part of the WebAssembly of its own,
+/// fetched only by a dbt source. The time spent reading is left in
+/// `window.__runlensDbtDecodeMs` for tests/browser/bench-dbt.mjs.
+#[leptos::lazy]
+async fn read_dbt(
+    manifest: String,
+    results: String,
+    catalog: Option<String>,
+) -> Result<DbtRun, String> {
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let now = || perf.as_ref().map_or(0.0, |p| p.now());
+    let mut reader = dbt::DbtReader::new(&manifest, &results, catalog.as_deref());
+    let mut spent = 0.0;
+    let read = loop {
+        next_task().await;
+        let t0 = now();
+        let step = reader.step()?;
+        spent += now() - t0;
+        if let Some(read) = step {
+            break read;
+        }
+    };
+    next_task().await;
+    let _ = js_sys::Reflect::set(
+        &wasm_bindgen::JsValue::from(web_sys::window()),
+        &"__runlensDbtDecodeMs".into(),
+        &spent.into(),
+    );
+    Ok(read)
 }
 
 /// Polls three futures together until all have finished (the dbt

@@ -26,7 +26,7 @@ use context::{now, Clock, TimeCtx};
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    lazy_route, path, Lazy, LazyRoute,
 };
 use std::time::Duration;
 
@@ -75,13 +75,21 @@ async fn load_api() -> Api {
     // A dbt project is shown as a run page, whose lineage is laid out in
     // the worker: it starts compiling while the artifacts download.
     if api.dbt.is_some() {
-        layout_worker::warm_up();
+        leptos::task::spawn_local(warm_up_layout());
     }
     // dbt artifacts are read once, before any page asks for them, so that
     // pages asking at the same moment share one download and decode. A
     // failure is not kept: the page that needs the data shows it, with a retry.
     let _ = api.dbt_run().await;
     api
+}
+
+/// Starts the layout worker, from a part of the WebAssembly of its own: the
+/// worker's client can lay out on the page when the worker fails, code the
+/// first page of a Run API source does not need.
+#[leptos::lazy]
+fn warm_up_layout() {
+    layout_worker::warm_up();
 }
 
 async fn resolve_api() -> Api {
@@ -224,10 +232,10 @@ fn Shell(api: Api) -> impl IntoView {
                         />
                     }
                 }>
-                    <Route path=path!("/") view=environment::EnvironmentsPage />
-                    <Route path=path!("/environments") view=environment::EnvironmentsPage />
-                    <Route path=path!("/environments/:env") view=environment::EnvironmentPage />
-                    <Route path=path!("/environments/:env/runs/:run_id") view=run::RunPage />
+                    <Route path=path!("/") view={Lazy::<EnvironmentsRoute>::new()} />
+                    <Route path=path!("/environments") view={Lazy::<EnvironmentsRoute>::new()} />
+                    <Route path=path!("/environments/:env") view={Lazy::<EnvironmentRoute>::new()} />
+                    <Route path=path!("/environments/:env/runs/:run_id") view={Lazy::<RunRoute>::new()} />
                 </Routes>
             </main>
         </Router>
@@ -243,4 +251,42 @@ fn AbortLeftRequests() -> impl IntoView {
         // `get`, not `track`: the memo must be read to be followed.
         api::abort_requests_not_for(&location.pathname.get());
     });
+}
+
+// Each page is a part of the WebAssembly of its own, fetched the first
+// time the page is opened (scripts/split-wasm.sh splits the build).
+struct EnvironmentsRoute;
+
+#[lazy_route]
+impl LazyRoute for EnvironmentsRoute {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <environment::EnvironmentsPage /> }.into_any()
+    }
+}
+
+struct EnvironmentRoute;
+
+#[lazy_route]
+impl LazyRoute for EnvironmentRoute {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <environment::EnvironmentPage /> }.into_any()
+    }
+}
+
+struct RunRoute;
+
+#[lazy_route]
+impl LazyRoute for RunRoute {
+    fn data() -> Self {
+        Self
+    }
+    fn view(_this: Self) -> AnyView {
+        view! { <run::RunPage /> }.into_any()
+    }
 }

@@ -115,12 +115,7 @@ pub fn timeout(from_url: Option<&str>, from_config: Option<f64>) -> Duration {
 
 /// "30 s", "1.5 s": the timeout as the error message states it.
 pub fn seconds_text(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if (s - s.round()).abs() < 1e-9 {
-        format!("{} s", s.round() as u64)
-    } else {
-        format!("{:.1} s", s)
-    }
+    format!("{} s", super::format::seconds_number(d))
 }
 
 #[cfg(test)]

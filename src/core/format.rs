@@ -14,6 +14,16 @@ pub fn span(start: Option<Time>, end: Option<Time>) -> Option<Duration> {
     (e >= s).then(|| e - s)
 }
 
+/// "30", "1.5", "0.1": seconds, whole or to a tenth (rounded half up),
+/// written without float formatting (which costs the first load ~2 KB gzip).
+pub fn seconds_number(d: std::time::Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        return d.as_secs().to_string();
+    }
+    let tenths = (d.as_nanos() + 50_000_000) / 100_000_000;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 /// Two units at most; the smaller one is dropped when it is zero.
 /// Seconds are whole (rounded down) from one second upwards.
 pub fn human_duration(d: Duration) -> String {
@@ -200,6 +210,29 @@ pub fn cost(c: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_number_whole_or_a_tenth() {
+        let ms = std::time::Duration::from_millis;
+        assert_eq!(seconds_number(ms(30_000)), "30");
+        assert_eq!(seconds_number(ms(1_500)), "1.5");
+        assert_eq!(seconds_number(ms(100)), "0.1");
+        assert_eq!(seconds_number(ms(1_960)), "2.0");
+        assert_eq!(seconds_number(ms(1_050)), "1.1");
+        assert_eq!(seconds_number(ms(600_000)), "600");
+        assert_eq!(seconds_number(std::time::Duration::from_nanos(1)), "0.0");
+        // The float formatting it replaces, on every tenth-of-a-millisecond
+        // step up to a minute that is not a whole second (ties excluded: they
+        // round half up here, half to even on the float).
+        for n in 1..600_000u64 {
+            let d = std::time::Duration::from_micros(n * 100);
+            let s = d.as_secs_f64();
+            if d.subsec_nanos() == 0 || (d.as_micros() % 100_000) == 50_000 {
+                continue;
+            }
+            assert_eq!(seconds_number(d), format!("{s:.1}"), "{d:?}");
+        }
+    }
 
     #[test]
     fn span_is_never_negative() {

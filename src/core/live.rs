@@ -207,13 +207,10 @@ pub fn silence_text(last: Time, now: Time, mode: TimeMode, offset_secs: i32) -> 
 
 /// "Refresh failed, retrying in 10 s".
 pub fn retry_text(delay: Duration) -> String {
-    let s = delay.as_secs_f64();
-    let n = if (s - s.round()).abs() < 1e-9 {
-        format!("{}", s.round() as u64)
-    } else {
-        format!("{s:.1}")
-    };
-    format!("Refresh failed, retrying in {n} s")
+    format!(
+        "Refresh failed, retrying in {} s",
+        super::format::seconds_number(delay)
+    )
 }
 
 #[cfg(test)]

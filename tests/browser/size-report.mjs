@@ -26,20 +26,38 @@ const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : unde
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const pad = (s, n) => String(s).padStart(n);
 
-/// The files a first visit loads: the stylesheet, module script and wasm
-/// named by index.html (Trunk hashes their names).
-export function firstLoad(dist) {
+/// The page a first visit opens: the environments list (the app's home).
+export const HOME = 'environments-route-view';
+
+/// The split points and their files (written by scripts/split-wasm.mjs), or
+/// null for a build that is not split.
+export function parts(dist) {
+  const f = path.join(dist, 'runlens-parts.json');
+  return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : null;
+}
+
+/// The files a first visit to `page` loads: the stylesheet, scripts and wasm
+/// named by index.html (Trunk hashes their names), then the parts of the
+/// wasm that page needs (runlens-parts.json).
+export function firstLoad(dist, page = HOME) {
   const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
-  const refs = new Set([...html.matchAll(/(?:href|src)=["']\/?([^"'?#]+\.(?:wasm|js|css))["']/g)].map((m) => m[1]));
+  const refs = new Set([...html.matchAll(/(?:href|src)=["']?\/?([^"'?# >]+\.(?:wasm|js|css))/g)].map((m) => m[1]));
   // Trunk's inline loader imports the JS by name and passes the wasm's URL.
   for (const m of html.matchAll(/['"]\/?([\w.-]+\.(?:wasm|js))['"]/g)) refs.add(m[1]);
-  const files = [...refs].filter((f) => fs.existsSync(path.join(dist, f)));
-  const kinds = ['wasm', 'js', 'css'];
-  return kinds.map((kind) => {
-    const f = files.find((x) => x.endsWith(`.${kind}`));
-    if (!f) throw new Error(`dist/index.html names no .${kind} file`);
-    const bytes = fs.readFileSync(path.join(dist, f));
-    return { kind, file: f, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
+  const files = [...refs].filter((f) => fs.existsSync(path.join(dist, f)) && !f.includes('layout-worker'));
+  for (const kind of ['wasm', 'js', 'css']) {
+    if (!files.some((x) => x.endsWith(`.${kind}`))) throw new Error(`dist/index.html names no .${kind} file`);
+  }
+  const split = parts(dist);
+  if (split) {
+    if (!split[page]) throw new Error(`runlens-parts.json has no part ${page}`);
+    files.push(...split[page]);
+  }
+  const kindOf = (f) => f.split('.').pop();
+  const order = { wasm: 0, js: 1, css: 2 };
+  return files.sort((a, b) => order[kindOf(a)] - order[kindOf(b)]).map((file) => {
+    const bytes = fs.readFileSync(path.join(dist, file));
+    return { kind: kindOf(file), file, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
   });
 }
 
@@ -145,10 +163,17 @@ function report() {
   const dist = path.resolve(ROOT, opt('--dist') ?? 'dist');
   const rows = firstLoad(dist);
   const total = rows.reduce((a, r) => a + r.gzip, 0);
-  console.log(`first load (${path.relative(ROOT, dist) || '.'}/): raw and gzip -9`);
+  console.log(`first load (${path.relative(ROOT, dist) || '.'}/, the ${HOME.replace(/-route-view$/, '')} page): raw and gzip -9`);
   for (const r of rows) console.log(`  ${r.kind.padEnd(5)} ${pad(kb(r.raw), 11)} ${pad(kb(r.gzip), 10)}  ${r.file}`);
   console.log(`  total ${pad(kb(rows.reduce((a, r) => a + r.raw, 0)), 11)} ${pad(kb(total), 10)}  (${total} bytes gzip)`);
-
+  const split = parts(dist);
+  if (split) {
+    console.log('a first visit to each page, or a part fetched later (gzip -9; the shell is counted in each):');
+    for (const page of Object.keys(split).sort()) {
+      const t = firstLoad(dist, page).reduce((a, r) => a + r.gzip, 0);
+      console.log(`  ${pad(kb(t), 10)}  ${page}`);
+    }
+  }
   const budgetFile = opt('--budget');
   let over = false;
   if (budgetFile) {
