@@ -36,6 +36,24 @@ const optimize = profile === 'release' && process.env.RUNLENS_WASM_OPT !== '0';
 const targetDir = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
 const built = path.join(targetDir, 'wasm32-unknown-unknown', profile, 'runlens.wasm');
 
+// The message of a part that failed to download (the loader's failure
+// branch calls it). Text only, built with the DOM; styled by style/main.css.
+const PART_FAILED = `function runlensPartFailed() {
+  if (document.getElementById('part-failed')) return;
+  const box = document.createElement('div');
+  box.id = 'part-failed';
+  box.className = 'part-failed';
+  box.setAttribute('role', 'alert');
+  const text = document.createElement('span');
+  text.textContent = 'A part of runlens could not be downloaded: the network failed, or a new version was deployed since this page was opened.';
+  const again = document.createElement('button');
+  again.className = 'btn';
+  again.textContent = 'Reload';
+  again.addEventListener('click', () => location.reload());
+  box.append(text, again);
+  document.body.append(box);
+}`;
+
 /// "split___run_route_view_8084451098260693283.wasm" -> "run-route-view",
 /// "chunk_4.wasm" -> "chunk-4".
 const partName = (file) => file.slice(0, -5).replace(/^split_+/, '').replace(/_\d{6,}$/, '').replace(/_/g, '-');
@@ -97,6 +115,12 @@ try {
   if (Object.keys(manifest).length === 0) throw new Error('split-wasm: no split point found in the loader');
   fs.writeFileSync(path.join(staging, 'runlens-parts.json'), `${JSON.stringify(manifest, null, 1)}\n`);
 
+  // A part that cannot be downloaded (offline, or a new version deployed
+  // since this page loaded) stops the app: say so, with a way out.
+  const report = 'console.error(e);';
+  if (!loader.includes(report)) throw new Error('split-wasm: the loader has no failure branch to report from');
+  loader = `${PART_FAILED}\n${loader.replace(report, `${report} runlensPartFailed();`)}`;
+
   const small = async (code) => (optimize ? (await minify(code, { module: true })).code : code);
   loader = await small(loader);
   const loaderName = `runlens-split-${hash(loader)}.js`;
@@ -129,7 +153,11 @@ try {
   setIntegrity(mainWasm, wasm);
   const base = (process.env.TRUNK_PUBLIC_URL || '/').replace(/\/?$/, '/');
   const preload = `<link rel="modulepreload" href="${base}${loaderName}" crossorigin="anonymous" integrity="${sri(loader)}">`;
-  html = html.replace('</head>', `${preload}</head>`);
+  // Every page's parts, fetched by the browser when it is idle, so that
+  // opening another page does not wait for its download.
+  const later = [...new Set(Object.entries(manifest).filter(([k]) => k.endsWith('-route-view')).flatMap(([, files]) => files))]
+    .map((f) => `<link rel="prefetch" href="${base}${f}" crossorigin="anonymous">`).join('');
+  html = html.replace('</head>', `${preload}${later}</head>`);
   fs.writeFileSync(htmlPath, html);
   say(`${stem}: main ${wasm.length} bytes, ${parts.length} parts${optimize ? '' : ' (not optimised)'}`);
 } finally {

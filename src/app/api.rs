@@ -252,6 +252,8 @@ impl Api {
         if let Some(d) = self.cache.lock().ok().and_then(|c| c.clone()) {
             return Ok(Some(d));
         }
+        // The code that reads them downloads with them.
+        leptos::task::spawn_local(__preload_read_dbt());
         let file = |name: &str| format!("{}/{name}", base.trim_end_matches('/'));
         // The three files download at once; their errors are reported in
         // this order.

@@ -21,6 +21,7 @@ mod widgets;
 
 use crate::core::format::TimeMode;
 use crate::core::keys::Theme;
+use crate::core::route::Page;
 use api::Api;
 use context::{now, Clock, TimeCtx};
 use leptos::prelude::*;
@@ -53,16 +54,31 @@ fn url_override(param: &str, key: &str) -> Option<String> {
     from_url.or_else(|| session_storage()?.get_item(key).ok().flatten())
 }
 
-#[derive(serde::Deserialize, Default)]
+/// `config.json` (README, "Configuration"). Read with the browser's JSON
+/// parser: the first page's code carries no JSON decoder of its own for it.
+/// A field of another type is ignored, as is a file that is not an object.
+#[derive(Default)]
 struct ConfigFile {
-    #[serde(default)]
     api_base: Option<String>,
     /// Seconds a request may take (default 30).
-    #[serde(default)]
     request_timeout_s: Option<f64>,
     /// Seconds between reads of a live document (default 5).
-    #[serde(default)]
     poll_interval_s: Option<f64>,
+}
+
+impl ConfigFile {
+    fn parse(text: &str) -> Option<ConfigFile> {
+        let value = js_sys::JSON::parse(text).ok()?;
+        if !value.is_object() || js_sys::Array::is_array(&value) {
+            return None;
+        }
+        let field = |name: &str| js_sys::Reflect::get(&value, &name.into()).ok();
+        Some(ConfigFile {
+            api_base: field("api_base").and_then(|v| v.as_string()),
+            request_timeout_s: field("request_timeout_s").and_then(|v| v.as_f64()),
+            poll_interval_s: field("poll_interval_s").and_then(|v| v.as_f64()),
+        })
+    }
 }
 
 const SESSION_TIMEOUT_KEY: &str = "runlens.timeout";
@@ -76,6 +92,8 @@ async fn load_api() -> Api {
     // the worker: it starts compiling while the artifacts download.
     if api.dbt.is_some() {
         leptos::task::spawn_local(warm_up_layout());
+        // A dbt project is shown as a run page.
+        leptos::task::spawn_local(preload(Page::Run));
     }
     // dbt artifacts are read once, before any page asks for them, so that
     // pages asking at the same moment share one download and decode. A
@@ -105,7 +123,7 @@ async fn resolve_api() -> Api {
         if !resp.ok() {
             return None;
         }
-        resp.json::<ConfigFile>().await.ok()
+        ConfigFile::parse(&resp.text().await.ok()?)
     }
     .await
     .unwrap_or_default();
@@ -126,8 +144,27 @@ pub fn start() {
     leptos::mount::mount_to_body(App);
 }
 
+/// Fetches the part of the WebAssembly that draws `page` (once: a later
+/// call waits for the same fetch, or returns at once).
+async fn preload(page: Page) {
+    match page {
+        Page::Environments => EnvironmentsRoute::preload().await,
+        Page::Environment => EnvironmentRoute::preload().await,
+        Page::Run => RunRoute::preload().await,
+        Page::None => {}
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
+    // The landing page's part downloads while the configuration is read
+    // (the router would ask for it only once the source is known).
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    // (The other pages' parts are prefetched by the browser at idle
+    // priority: index.html names them, see scripts/split-wasm.mjs.)
+    leptos::task::spawn_local(preload(crate::core::route::page_of(&path)));
     let api = LocalResource::new(load_api);
     view! {
         {move || {

@@ -21,6 +21,34 @@ pub fn run(env: &str, run_id: &str) -> String {
     format!("/environments/{}/runs/{}", encode(env), encode(run_id))
 }
 
+/// The pages of the route table, each a part of the app's WebAssembly of its
+/// own (fetched when first needed; see scripts/split-wasm.mjs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Environments,
+    Environment,
+    Run,
+    /// No page lives at the path (the table's fallback, in the main part).
+    None,
+}
+
+/// The page the route table opens at `path` (as `app::Shell` declares it:
+/// `/`, `/environments`, `/environments/:env`,
+/// `/environments/:env/runs/:run_id`; one trailing slash is ignored).
+pub fn page_of(path: &str) -> Page {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    match segments.as_slice() {
+        [""] | ["environments"] => Page::Environments,
+        ["environments", env] if !env.is_empty() => Page::Environment,
+        ["environments", env, "runs", id] if !env.is_empty() && !id.is_empty() => Page::Run,
+        _ => Page::None,
+    }
+}
+
 /// Whether `id`, taken from a URL, is a run id (32 hexadecimal
 /// characters). Checked before any request: a malformed id is a not-found
 /// page, never a fetch of some other document.
@@ -464,6 +492,30 @@ pub fn encode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn page_of_matches_the_route_table() {
+        use super::{page_of, Page};
+        assert_eq!(page_of("/"), Page::Environments);
+        assert_eq!(page_of("/environments"), Page::Environments);
+        assert_eq!(page_of("/environments/"), Page::Environments);
+        assert_eq!(page_of("/environments/prod"), Page::Environment);
+        assert_eq!(page_of("/environments/prod/"), Page::Environment);
+        assert_eq!(page_of("/environments/prod/runs/05fabb3d"), Page::Run);
+        assert_eq!(page_of(&super::run("a b", "x")), Page::Run);
+        assert_eq!(page_of(&super::environment("dev")), Page::Environment);
+        assert_eq!(page_of(&super::environments()), Page::Environments);
+        for none in [
+            "",
+            "/x",
+            "/environments//runs/1",
+            "/environments/prod/runs",
+            "/environments/prod/runs/1/x",
+            "/environments/prod/x/1",
+        ] {
+            assert_eq!(page_of(none), Page::None, "{none}");
+        }
+    }
+
     use super::*;
     use crate::core::model::LogLevel;
     use std::collections::HashMap;

@@ -40,7 +40,9 @@ export function parts(dist) {
 /// named by index.html (Trunk hashes their names), then the parts of the
 /// wasm that page needs (runlens-parts.json).
 export function firstLoad(dist, page = HOME) {
-  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  // Links the browser prefetches at idle priority are not part of it.
+  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8')
+    .replace(/<link\b[^>]*\brel=["']?prefetch\b[^>]*>/g, '');
   const refs = new Set([...html.matchAll(/(?:href|src)=["']?\/?([^"'?# >]+\.(?:wasm|js|css))/g)].map((m) => m[1]));
   // Trunk's inline loader imports the JS by name and passes the wasm's URL.
   for (const m of html.matchAll(/['"]\/?([\w.-]+\.(?:wasm|js))['"]/g)) refs.add(m[1]);

@@ -87,3 +87,23 @@ test('the report fails above the budget and passes within it', () => {
   assert.equal(over.status, 1);
   assert.match(over.stdout, /OVER by 1 bytes/);
 });
+
+test('a split build: the page\'s parts are counted, prefetched ones are not', () => {
+  const dist = fakeDist();
+  fs.writeFileSync(path.join(dist, 'home-part.wasm'), tinyWasm());
+  fs.writeFileSync(path.join(dist, 'shared-part.wasm'), Buffer.alloc(300, 7));
+  fs.writeFileSync(path.join(dist, 'run-part.wasm'), Buffer.alloc(500, 9));
+  fs.writeFileSync(path.join(dist, 'loader-3.js'), 'export const x = 1;\n');
+  fs.writeFileSync(path.join(dist, 'runlens-parts.json'), JSON.stringify({
+    'environments-route-view': ['home-part.wasm', 'shared-part.wasm'],
+    'run-route-view': ['run-part.wasm', 'shared-part.wasm'],
+  }));
+  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  fs.writeFileSync(path.join(dist, 'index.html'), html.replace('</script>',
+    '</script><link rel=modulepreload href=/loader-3.js><link rel="prefetch" href="/run-part.wasm" crossorigin="anonymous">'));
+  assert.deepEqual(firstLoad(dist).map((r) => r.file),
+    ['app-1_bg.wasm', 'home-part.wasm', 'shared-part.wasm', 'loader-3.js', 'app-1.js', 'main-2.css']);
+  assert.deepEqual(firstLoad(dist, 'run-route-view').map((r) => r.file),
+    ['app-1_bg.wasm', 'run-part.wasm', 'shared-part.wasm', 'loader-3.js', 'app-1.js', 'main-2.css']);
+  assert.throws(() => firstLoad(dist, 'no-such-page'), /has no part no-such-page/);
+});
