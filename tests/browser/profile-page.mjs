@@ -3,8 +3,9 @@
 // until the page is drawn; for each main-thread task over 50 ms, the
 // functions with the most time inclusive of their callees, the most self
 // time, and the browser's own work in it (style, layout, GC). Names come
-// from the wasm's name section, so profile a build that keeps it (index.html's
-// rust link with `data-keep-debug`, built into another --dist).
+// from the wasm's name section, so profile a build that keeps it:
+// `RUNLENS_WASM_OPT=0 trunk build --release --dist <dir>` (the post-build
+// hook, scripts/split-wasm.mjs, then leaves the parts unoptimised and named).
 //
 //   node tests/browser/profile-page.mjs --dist <dir> [--api target/bench-longtask-api] --url <path> --ready <selector> [--top 25] [--cpu-only]
 //
