@@ -6,35 +6,62 @@
 // src/app (one part each, plus parts for code several of them share). Trunk
 // 0.21 cannot split, so this hook does it after Trunk's build, with the
 // tools cargo-leptos uses:
-//   1. wasm-split-cli (crate wasm_split_cli_support) splits cargo's output,
-//      linked with --emit-relocs (.cargo/config.toml), into the main module,
-//      the parts and the JS that loads them;
+//   1. wasm-split-cli (crate wasm_split_cli_support) splits cargo's output
+//      (the file cargo names for `--bin runlens`), linked with --emit-relocs
+//      (build.rs), into the main module, the parts and the JS that loads them;
 //   2. wasm-bindgen makes the main module's JS glue again (it keeps the
 //      linker's exports the parts import);
 //   3. wasm-opt -Oz makes each module small (a release build);
-//   4. the files replace Trunk's under the same names; each part's name gets
-//      a hash of its bytes (a cache never mixes parts of two builds), the JS
-//      is minified (terser; a release build), and index.html's integrity
-//      hashes are updated.
-// Environment: Trunk's TRUNK_STAGING_DIR and TRUNK_PROFILE; CARGO_TARGET_DIR;
-// RUNLENS_WASM_OPT=0 keeps the modules unoptimised and their names (the
-// profiling build of the README).
+//   4. the files replace Trunk's; every file's name gets a hash of what it
+//      holds (a cache never mixes two builds), the JS is minified (terser;
+//      a release build), and index.html's names and integrity hashes are
+//      updated.
+// Environment: Trunk's TRUNK_STAGING_DIR, TRUNK_PROFILE and TRUNK_PUBLIC_URL;
+// RUNLENS_WASM_OPT=0 keeps the modules unoptimised and their names (profiling
+// builds). Tools: wasm-split-cli and wasm-bindgen from PATH (the version of
+// Cargo.lock), binaryen 132's wasm-opt and terser from tests/browser.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { execFileSync, execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-// Installed with the browser tests' tools (scripts/setup.sh).
-import { minify } from '../tests/browser/node_modules/terser/main.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const staging = process.env.TRUNK_STAGING_DIR;
 const profile = process.env.TRUNK_PROFILE || 'release';
 if (!staging) throw new Error('split-wasm: TRUNK_STAGING_DIR is not set (run by `trunk build`)');
 const optimize = profile === 'release' && process.env.RUNLENS_WASM_OPT !== '0';
-const targetDir = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
-const built = path.join(targetDir, 'wasm32-unknown-unknown', profile, 'runlens.wasm');
+const TOOLS = path.join(ROOT, 'tests/browser/node_modules');
+const WASM_OPT = path.join(TOOLS, '.bin/wasm-opt');
+
+/// The wasm cargo built for `--bin runlens` (Trunk's build, already done: a
+/// no-op asked again for the file's name, wherever the target directory is).
+function cargoOutput() {
+  const out = execFileSync('cargo', ['build', '--locked', '--target', 'wasm32-unknown-unknown', '--bin', 'runlens',
+    ...(profile === 'release' ? ['--release'] : []), '--message-format=json'],
+  { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 << 20 });
+  for (const line of out.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const m = JSON.parse(line);
+    if (m.reason === 'compiler-artifact' && m.target?.name === 'runlens' && m.target.kind.includes('bin')) {
+      const wasm = m.filenames.find((f) => f.endsWith('.wasm'));
+      if (wasm) return wasm;
+    }
+  }
+  throw new Error('split-wasm: cargo named no wasm for --bin runlens');
+}
+
+function checkTools() {
+  const lock = fs.readFileSync(path.join(ROOT, 'Cargo.lock'), 'utf8');
+  const want = /name = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock)?.[1];
+  const have = execFileSync('wasm-bindgen', ['--version'], { encoding: 'utf8' }).trim();
+  if (!want || !have.endsWith(` ${want}`)) throw new Error(`split-wasm: wasm-bindgen is "${have}", Cargo.lock wants ${want} (source scripts/setup.sh)`);
+  if (optimize) {
+    const opt = execFileSync(WASM_OPT, ['--version'], { encoding: 'utf8' });
+    if (!/version 132\b/.test(opt)) throw new Error(`split-wasm: ${WASM_OPT} is "${opt.trim()}", not binaryen 132 (source scripts/setup.sh)`);
+  }
+}
 
 // The message of a part that failed to download (the loader's failure
 // branch calls it). Text only, built with the DOM; styled by style/main.css.
@@ -67,6 +94,8 @@ if (!mainJs) throw new Error(`split-wasm: no runlens-<hash>.js in ${staging}`);
 const stem = mainJs.slice(0, -3);
 const mainWasm = `${stem}_bg.wasm`;
 
+checkTools();
+const built = cargoOutput();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'runlens-split-'));
 try {
   execFileSync('wasm-split-cli', [built, work, '--out-name', stem], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -86,7 +115,7 @@ try {
     const features = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals'];
     const run = async () => {
       for (let f = queue.shift(); f; f = queue.shift()) {
-        await new Promise((ok, fail) => execFile('wasm-opt', ['-Oz', ...features, f, '-o', f], (e) => (e ? fail(e) : ok())));
+        await new Promise((ok, fail) => execFile(WASM_OPT, ['-Oz', ...features, f, '-o', f], (e) => (e ? fail(e) : ok())));
       }
     };
     await Promise.all([run(), run()]);
@@ -107,12 +136,20 @@ try {
   const consts = new Map([...loader.matchAll(/const (__chunk_\d+) = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)]
     .map((m) => [m[1], m[2]]));
   const manifest = {};
-  for (const m of loader.matchAll(/export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"[\s\S]*?\n, \[([^\]]*)\]\)\);/g)) {
-    const deps = m[3].split(',').map((d) => d.trim()).filter(Boolean).map((d) => consts.get(d));
-    if (deps.some((d) => !d)) throw new Error(`split-wasm: a part of ${m[1]} has no file`);
-    manifest[partName(`split_${m[1]}.wasm`)] = [m[2], ...deps];
+  // A split point's loader: its own module (or none, when all of its code is
+  // shared: `async (_imp) => ({})`), then the shared parts it needs.
+  const points = [...loader.matchAll(/export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(([\s\S]*?)\n?, \[([^\]]*)\]\)\);/g)];
+  const declared = loader.match(/export const __wasm_split_load_/g)?.length ?? 0;
+  if (points.length !== declared) throw new Error(`split-wasm: read ${points.length} of the loader's ${declared} split points`);
+  for (const [, name, body, depList] of points) {
+    const own = /new URL\("\.\/([^"]+)"/.exec(body)?.[1];
+    const deps = depList.split(',').map((d) => d.trim()).filter(Boolean).map((d) => consts.get(d));
+    if (deps.some((d) => !d)) throw new Error(`split-wasm: a part of ${name} has no file`);
+    const key = partName(`split_${name}.wasm`);
+    if (manifest[key]) throw new Error(`split-wasm: two split points are named ${key}`);
+    manifest[key] = own ? [own, ...deps] : deps;
   }
-  if (Object.keys(manifest).length === 0) throw new Error('split-wasm: no split point found in the loader');
+  if (points.length === 0) throw new Error('split-wasm: no split point found in the loader');
   fs.writeFileSync(path.join(staging, 'runlens-parts.json'), `${JSON.stringify(manifest, null, 1)}\n`);
 
   // A part that cannot be downloaded (offline, or a new version deployed
@@ -121,25 +158,35 @@ try {
   if (!loader.includes(report)) throw new Error('split-wasm: the loader has no failure branch to report from');
   loader = `${PART_FAILED}\n${loader.replace(report, `${report} runlensPartFailed();`)}`;
 
+  const { minify } = optimize ? await import(path.join(TOOLS, 'terser/main.js')) : {};
   const small = async (code) => (optimize ? (await minify(code, { module: true })).code : code);
-  loader = await small(loader);
+
+  // The main files are named by what they hold, with the parts' names in it
+  // (Trunk's name is the hash of cargo's output, which this hook changes).
+  let js = fs.readFileSync(path.join(bindgen, `${stem}.js`), 'utf8');
+  const wasm = fs.readFileSync(path.join(bindgen, mainWasm));
+  const newStem = `runlens-${hash(Buffer.concat([wasm, Buffer.from(js), Buffer.from(loader)]))}`;
+  if (!loader.includes(`"./${stem}.js"`)) throw new Error(`split-wasm: the loader does not import ./${stem}.js`);
+  loader = await small(loader.replaceAll(`"./${stem}.js"`, `"./${newStem}.js"`));
   const loaderName = `runlens-split-${hash(loader)}.js`;
   fs.writeFileSync(path.join(staging, loaderName), loader);
 
-  let js = fs.readFileSync(path.join(bindgen, `${stem}.js`), 'utf8');
   // The glue imports the loader by the name the wasm imports it by; only the
-  // import statements change (the wasm's import names stay).
+  // import statements and the wasm's default address change (the names the
+  // wasm imports by, such as "./<Trunk's name>_bg.js", stay).
   if (!js.includes('from "./__wasm_split.js"')) throw new Error('split-wasm: the glue does not import the loader');
-  js = await small(js.replaceAll('from "./__wasm_split.js"', `from "./${loaderName}"`));
-  const wasm = fs.readFileSync(path.join(bindgen, mainWasm));
-  fs.writeFileSync(path.join(staging, mainJs), js);
-  fs.writeFileSync(path.join(staging, mainWasm), wasm);
+  js = await small(js.replaceAll('from "./__wasm_split.js"', `from "./${loaderName}"`)
+    .replaceAll(`'${stem}_bg.wasm'`, `'${newStem}_bg.wasm'`));
+  fs.rmSync(path.join(staging, mainJs));
+  fs.rmSync(path.join(staging, mainWasm));
+  fs.writeFileSync(path.join(staging, `${newStem}.js`), js);
+  fs.writeFileSync(path.join(staging, `${newStem}_bg.wasm`), wasm);
 
-  // index.html: the new files' integrity, and the loader fetched with the glue.
+  // index.html: the new names and integrity, and the loader fetched with the glue.
   const htmlPath = path.join(staging, 'index.html');
   let html = fs.readFileSync(htmlPath, 'utf8');
-  // Each tag naming `file` gets the new file's hash (Trunk's minified HTML
-  // leaves attribute values unquoted).
+  if (!html.includes(stem) || !html.includes('</head>')) throw new Error('split-wasm: index.html does not name the app, or has no </head>');
+  html = html.replaceAll(stem, newStem);
   const setIntegrity = (file, bytes) => {
     let found = 0;
     html = html.replace(/<link\b[^>]*>/g, (tag) => {
@@ -149,17 +196,19 @@ try {
     });
     if (found === 0) throw new Error(`split-wasm: index.html has no integrity for ${file}`);
   };
-  setIntegrity(mainJs, js);
-  setIntegrity(mainWasm, wasm);
+  setIntegrity(`${newStem}.js`, js);
+  setIntegrity(`${newStem}_bg.wasm`, wasm);
   const base = (process.env.TRUNK_PUBLIC_URL || '/').replace(/\/?$/, '/');
   const preload = `<link rel="modulepreload" href="${base}${loaderName}" crossorigin="anonymous" integrity="${sri(loader)}">`;
-  // Every page's parts, fetched by the browser when it is idle, so that
-  // opening another page does not wait for its download.
+  // Every page's parts, for the app to have the browser prefetch once its
+  // first page is drawn (app::prefetch_parts), so that opening another page
+  // does not wait for its download. Not prefetch links: the browser would
+  // fetch them during the first load, sharing its bandwidth.
   const later = [...new Set(Object.entries(manifest).filter(([k]) => k.endsWith('-route-view')).flatMap(([, files]) => files))]
-    .map((f) => `<link rel="prefetch" href="${base}${f}" crossorigin="anonymous">`).join('');
-  html = html.replace('</head>', `${preload}${later}</head>`);
+    .map((f) => `${base}${f}`).join(' ');
+  html = html.replace('</head>', `${preload}<meta name="runlens-prefetch" content="${later}"></head>`);
   fs.writeFileSync(htmlPath, html);
-  say(`${stem}: main ${wasm.length} bytes, ${parts.length} parts${optimize ? '' : ' (not optimised)'}`);
+  say(`${newStem}: main ${wasm.length} bytes, ${parts.length} parts${optimize ? '' : ' (not optimised)'}`);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

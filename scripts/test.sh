@@ -14,6 +14,8 @@ step "cargo clippy (host)"
 cargo clippy --all-targets --locked -- -D warnings
 step "cargo clippy (wasm32-unknown-unknown)"
 cargo clippy --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+step "cargo clippy (the layout worker: wasm32, without the app)"
+cargo clippy --locked --target wasm32-unknown-unknown --no-default-features --bin runlens-layout-worker -- -D warnings
 step "host tests"
 cargo test --locked
 step "fuzz every decoder (a short run; see README, \"Fuzzing\")"

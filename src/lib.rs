@@ -6,7 +6,7 @@
 //! - [`store_fs`]: a Run API store in a directory, written by `runlens-ingest`
 //!   (host tools only; the app never calls it).
 
-#[cfg(not(feature = "layout-worker"))]
+#[cfg(feature = "app")]
 pub mod app;
 pub mod core;
 pub mod demo;

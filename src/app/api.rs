@@ -253,7 +253,10 @@ impl Api {
             return Ok(Some(d));
         }
         // The code that reads them downloads with them.
-        leptos::task::spawn_local(__preload_read_dbt());
+        leptos::task::spawn_local(async {
+            // A part that fails to download is asked for again by the read.
+            let _ = preload_read_dbt().await;
+        });
         let file = |name: &str| format!("{}/{name}", base.trim_end_matches('/'));
         // The three files download at once; their errors are reported in
         // this order.
@@ -270,9 +273,7 @@ impl Api {
             Err(ApiError::NotFound { .. }) => None,
             Err(e) => return Err(ApiError::Dbt(format!("catalog.json: {e}"))),
         };
-        let read = read_dbt(manifest, results, catalog)
-            .await
-            .map_err(ApiError::Dbt)?;
+        let read = read_dbt(manifest, results, catalog).await?;
         let d = Arc::new(read);
         if let Ok(mut c) = self.cache.lock() {
             *c = Some(d.clone());
@@ -567,32 +568,49 @@ pub fn mark(name: &str) {
 /// page that waited. Its code is a part of the WebAssembly of its own,
 /// fetched only by a dbt source. The time spent reading is left in
 /// `window.__runlensDbtDecodeMs` for tests/browser/bench-dbt.mjs.
-#[leptos::lazy]
-async fn read_dbt(
+///
+/// `fallible`: a part that cannot be downloaded is an `ApiError::Dbt` (the
+/// page's error, with a retry), not a stop of the app.
+#[leptos::wasm_split::wasm_split(
+    read_dbt,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(preload_read_dbt),
+    return_wrapper(let future = _; { future.await } -> Result<DbtRun, ApiError>)
+)]
+fn read_dbt(
     manifest: String,
     results: String,
     catalog: Option<String>,
-) -> Result<DbtRun, String> {
-    let perf = web_sys::window().and_then(|w| w.performance());
-    let now = || perf.as_ref().map_or(0.0, |p| p.now());
-    let mut reader = dbt::DbtReader::new(&manifest, &results, catalog.as_deref());
-    let mut spent = 0.0;
-    let read = loop {
+) -> std::pin::Pin<Box<dyn Future<Output = Result<DbtRun, ApiError>>>> {
+    Box::pin(async move {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let now = || perf.as_ref().map_or(0.0, |p| p.now());
+        let mut reader = dbt::DbtReader::new(&manifest, &results, catalog.as_deref());
+        let mut spent = 0.0;
+        let read = loop {
+            next_task().await;
+            let t0 = now();
+            let step = reader.step().map_err(ApiError::Dbt)?;
+            spent += now() - t0;
+            if let Some(read) = step {
+                break read;
+            }
+        };
         next_task().await;
-        let t0 = now();
-        let step = reader.step()?;
-        spent += now() - t0;
-        if let Some(read) = step {
-            break read;
-        }
-    };
-    next_task().await;
-    let _ = js_sys::Reflect::set(
-        &wasm_bindgen::JsValue::from(web_sys::window()),
-        &"__runlensDbtDecodeMs".into(),
-        &spent.into(),
-    );
-    Ok(read)
+        let _ = js_sys::Reflect::set(
+            &wasm_bindgen::JsValue::from(web_sys::window()),
+            &"__runlensDbtDecodeMs".into(),
+            &spent.into(),
+        );
+        Ok(read)
+    })
+}
+
+impl From<leptos::wasm_split::SplitLoaderError> for ApiError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> ApiError {
+        ApiError::Dbt("the code that reads dbt artifacts could not be downloaded".into())
+    }
 }
 
 /// Polls three futures together until all have finished (the dbt

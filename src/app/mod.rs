@@ -91,9 +91,10 @@ async fn load_api() -> Api {
     // A dbt project is shown as a run page, whose lineage is laid out in
     // the worker: it starts compiling while the artifacts download.
     if api.dbt.is_some() {
-        leptos::task::spawn_local(warm_up_layout());
-        // A dbt project is shown as a run page.
-        leptos::task::spawn_local(preload(Page::Run));
+        leptos::task::spawn_local(async {
+            // Only a warm-up: a page that needs the worker starts it.
+            let _ = warm_up_layout().await;
+        });
     }
     // dbt artifacts are read once, before any page asks for them, so that
     // pages asking at the same moment share one download and decode. A
@@ -104,10 +105,12 @@ async fn load_api() -> Api {
 
 /// Starts the layout worker, from a part of the WebAssembly of its own: the
 /// worker's client can lay out on the page when the worker fails, code the
-/// first page of a Run API source does not need.
-#[leptos::lazy]
-fn warm_up_layout() {
+/// first page of a Run API source does not need. `fallible`: a part that
+/// cannot be downloaded is an error, not a stop of the app.
+#[leptos::wasm_split::wasm_split(warm_up_layout, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn warm_up_layout() -> Result<(), leptos::wasm_split::SplitLoaderError> {
     layout_worker::warm_up();
+    Ok(())
 }
 
 async fn resolve_api() -> Api {
@@ -155,6 +158,52 @@ async fn preload(page: Page) {
     }
 }
 
+/// How long after the landing page's part arrived the other pages' parts
+/// are prefetched (the page's own documents download first).
+const PREFETCH_AFTER: Duration = Duration::from_secs(1);
+
+/// Has the browser prefetch, at idle priority, every page's parts that
+/// index.html lists (`<meta name="runlens-prefetch">`, written by
+/// scripts/split-wasm.mjs), so that opening another page does not wait for
+/// its download (the parts this page fetched already are left out). A
+/// prefetch that fails costs nothing: the page fetches again.
+fn prefetch_parts() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(doc) = window.document() else {
+        return;
+    };
+    let origin = window.location().origin().unwrap_or_default();
+    let perf = window.performance();
+    let fetched = |href: &str| {
+        perf.as_ref()
+            .is_some_and(|p| p.get_entries_by_name(&format!("{origin}{href}")).length() > 0)
+    };
+    let (Ok(Some(meta)), Ok(Some(head))) = (
+        doc.query_selector("meta[name=runlens-prefetch]"),
+        doc.query_selector("head"),
+    ) else {
+        return;
+    };
+    for href in meta
+        .get_attribute("content")
+        .unwrap_or_default()
+        .split_whitespace()
+    {
+        if fetched(href) {
+            continue;
+        }
+        let Ok(link) = doc.create_element("link") else {
+            continue;
+        };
+        let _ = link.set_attribute("rel", "prefetch");
+        let _ = link.set_attribute("href", href);
+        let _ = link.set_attribute("crossorigin", "anonymous");
+        let _ = head.append_child(&link);
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
     // The landing page's part downloads while the configuration is read
@@ -162,9 +211,10 @@ fn App() -> impl IntoView {
     let path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default();
-    // (The other pages' parts are prefetched by the browser at idle
-    // priority: index.html names them, see scripts/split-wasm.mjs.)
-    leptos::task::spawn_local(preload(crate::core::route::page_of(&path)));
+    leptos::task::spawn_local(async move {
+        preload(crate::core::route::page_of(&path)).await;
+        set_timeout(prefetch_parts, PREFETCH_AFTER);
+    });
     let api = LocalResource::new(load_api);
     view! {
         {move || {

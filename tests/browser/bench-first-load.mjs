@@ -23,14 +23,10 @@ const url = opt('--url', '/');
 const ready = opt('--ready', 'a[data-env]');
 
 const h = await launch();
-const builds = [
+const builds = await Promise.all([
   { name: 'parts (dist/)', root: path.join(ROOT, 'dist') },
   { name: `other (${other})`, root: path.resolve(other) },
-].map((b) => {
-  const server = startServer({ root: b.root, mounts: { '/api': API_DIR } });
-  return { ...b, server };
-});
-await Promise.all(builds.map((b) => new Promise((ok) => (b.server.listening ? ok() : b.server.once('listening', ok)))));
+].map(async (b) => ({ ...b, server: await startServer({ root: b.root, mounts: { '/api': API_DIR } }) })));
 
 async function once(b) {
   const base = `http://127.0.0.1:${b.server.address().port}`;

@@ -39,8 +39,34 @@ test('request_timeout_s bounds a request, and the message says how long it waite
   await page.context().close();
 });
 
-test('a field of another type, or a file that is not an object, is ignored', async () => {
-  for (const body of [JSON.stringify({ api_base: 5, request_timeout_s: 'x' }), '[1, 2]', 'not json']) {
+test('poll_interval_s sets how often a run in progress is read again', async () => {
+  const run = readApi('environments/prod/activity.json').activity.find((a) => a.kind === 'run' && !a.end);
+  assert.ok(run, 'the demo has a run in progress');
+  const count = async (config) => {
+    const page = await withConfig(JSON.stringify(config));
+    const asked = [];
+    page.on('request', (r) => { if (r.url().endsWith(`/alt/environments/prod/runs/${run.id}.json`)) asked.push(r); });
+    await page.goto(`${h.base}/environments/prod/runs/${run.id}`);
+    await page.waitForSelector('[data-testid=run-header]');
+    await page.waitForTimeout(2600);
+    await page.context().close();
+    return asked.length;
+  };
+  // The first read, then one a second; at the default (5 s), only the first.
+  assert.ok((await count({ api_base: '/alt', poll_interval_s: 1 })) >= 3);
+  assert.equal(await count({ api_base: '/alt' }), 1);
+});
+
+test('a field of another type is ignored, the others used; a file that is not an object is ignored', async () => {
+  const page = await withConfig(JSON.stringify({ api_base: '/alt', request_timeout_s: 'x', poll_interval_s: [] }));
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(`${h.base}/`);
+  await page.waitForSelector('a[data-env]');
+  assert.ok(asked.includes('/alt/environments.json'), asked.join(' '));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  for (const body of ['[1, 2]', 'not json', '"a string"']) {
     const page = await withConfig(body);
     await page.goto(`${h.base}/`);
     await page.waitForSelector('a[data-env]');

@@ -81,3 +81,19 @@ test('a wrong ?dbt= address explains itself with a retry', async () => {
   assert.match(await page.textContent('.error-panel'), /manifest\.json/);
   await page.context().close();
 });
+
+test('the dbt reader\'s part failing to download is the page\'s error, and Retry reads the artifacts', async () => {
+  const parts = JSON.parse(fs.readFileSync(path.join(ROOT, 'dist/runlens-parts.json'), 'utf8'));
+  const reader = `**/${parts['read-dbt'][0]}`;
+  const page = await h.page();
+  await page.route(reader, (r) => r.abort());
+  await page.goto(`${h.base}/?dbt=/dbt-target`);
+  await page.waitForSelector('.error-panel');
+  assert.match(await page.textContent('.error-panel'), /the code that reads dbt artifacts could not be downloaded/);
+  // Not a stop of the app: the page still answers, and a retry recovers.
+  await page.unroute(reader);
+  await page.getByRole('button', { name: /retry/i }).first().click();
+  await page.waitForSelector('a[data-env]');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
