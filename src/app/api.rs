@@ -228,6 +228,14 @@ impl Api {
         }
     }
 
+    /// This source, answered from `other`'s dbt invocation (read already, or
+    /// being read): `app::load_api` downloads it before the configuration
+    /// that makes this source is known.
+    pub fn sharing_dbt_run(mut self, other: &Api) -> Api {
+        self.cache = other.cache.clone();
+        self
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}/{}", self.base.trim_end_matches('/'), path)
     }
@@ -611,6 +619,12 @@ impl From<leptos::wasm_split::SplitLoaderError> for ApiError {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> ApiError {
         ApiError::Dbt("the code that reads dbt artifacts could not be downloaded".into())
     }
+}
+
+/// Polls two futures together until both have finished.
+pub async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (x, y, ()) = join3(a, b, async {}).await;
+    (x, y)
 }
 
 /// Polls three futures together until all have finished (the dbt

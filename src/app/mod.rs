@@ -87,20 +87,28 @@ const SESSION_POLL_KEY: &str = "runlens.poll";
 /// Resolves the data source: `?dbt=` (a dbt target directory) or the Run
 /// API at `?api=`, else `config.json`'s `api_base`, else `/api`.
 async fn load_api() -> Api {
-    let api = resolve_api().await;
+    let Some(dbt) = url_override("dbt", SESSION_DBT_KEY) else {
+        return resolve_api().await;
+    };
     // A dbt project is shown as a run page, whose lineage is laid out in
     // the worker: it starts compiling while the artifacts download.
-    if api.dbt.is_some() {
-        leptos::task::spawn_local(async {
-            // Only a warm-up: a page that needs the worker starts it.
-            let _ = warm_up_layout().await;
-        });
-    }
+    leptos::task::spawn_local(async {
+        // Only a warm-up: a page that needs the worker starts it.
+        let _ = warm_up_layout().await;
+    });
     // dbt artifacts are read once, before any page asks for them, so that
-    // pages asking at the same moment share one download and decode. A
-    // failure is not kept: the page that needs the data shows it, with a retry.
-    let _ = api.dbt_run().await;
-    api
+    // pages asking at the same moment share one download and decode; they
+    // download while config.json is read (with `?timeout=`'s timeout or the
+    // default, as config.json is not known yet). A failure is not kept: the
+    // page that needs the data shows it, with a retry.
+    let timeout_param = url_override("timeout", SESSION_TIMEOUT_KEY);
+    let early = Api::new(
+        String::new(),
+        Some(dbt),
+        crate::core::answer::timeout(timeout_param.as_deref(), None),
+    );
+    let (api, _) = api::join2(resolve_api(), early.dbt_run()).await;
+    api.sharing_dbt_run(&early)
 }
 
 /// Starts the layout worker, from a part of the WebAssembly of its own: the
