@@ -349,7 +349,7 @@ fn AbortLeftRequests() -> impl IntoView {
 }
 
 // Each page is a part of the WebAssembly of its own, fetched the first
-// time the page is opened (scripts/split-wasm.sh splits the build).
+// time the page is opened (scripts/split-wasm.mjs splits the build).
 struct EnvironmentsRoute;
 
 #[lazy_route]
