@@ -95,6 +95,7 @@ fn EnvCard(env: Environment) -> impl IntoView {
     let Clock(clock) = expect_context::<Clock>();
     let href = route::environment(&env.name);
     let last_run = env.last_run.clone();
+    let last_plan = env.last_plan.clone();
     view! {
         <a class="card env-card" href=href data-env=env.name.clone()>
             <div class="env-card__head">
@@ -112,7 +113,21 @@ fn EnvCard(env: Environment) -> impl IntoView {
                     </div>
                 }
                 .into_any(),
-                None => view! { <div class="env-card__last muted">"No runs yet"</div> }.into_any(),
+                // An environment only planned so far (a failed first plan,
+                // say): the plan is what there is to see.
+                None => match last_plan {
+                    Some(p) => view! {
+                        <div class="env-card__last">
+                            <span class="muted">"No runs yet; "</span>
+                            "last plan "
+                            <StatusBadge status=p.status.clone() />
+                            " "
+                            <span class="muted">{move || format::relative_time(p.start, clock.get())}</span>
+                        </div>
+                    }
+                    .into_any(),
+                    None => view! { <div class="env-card__last muted">"No runs yet"</div> }.into_any(),
+                },
             }}
         </a>
     }

@@ -180,3 +180,26 @@ test('models behind schedule: listed only once opened, then every one of them, a
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('an environment only planned so far shows its last plan on the list, one with neither says so', async () => {
+  const doc = readApi('environments.json');
+  const [first, second] = doc.environments;
+  const plan = first.last_plan;
+  assert.ok(plan, 'the demo environment has a last plan');
+  const page = await h.page();
+  await page.route('**/api/environments.json', (r) => r.fulfill({
+    contentType: 'application/json',
+    body: JSON.stringify({
+      environments: [
+        { ...first, last_run: null, last_plan: { ...plan, status: 'failed' } },
+        { ...second, last_run: null, last_plan: null },
+      ],
+    }),
+  }));
+  await page.goto(`${h.base}/`);
+  const card = page.locator(`a[data-env="${first.name}"] .env-card__last`);
+  await card.waitFor();
+  assert.match((await card.textContent()).replace(/\s+/g, ' '), /^No runs yet; last plan Failed \d+ days? ago$/);
+  assert.equal((await page.locator(`a[data-env="${second.name}"] .env-card__last`).textContent()).trim(), 'No runs yet');
+  await page.context().close();
+});
