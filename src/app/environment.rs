@@ -90,6 +90,17 @@ fn EnvList(list: Vec<Environment>) -> impl IntoView {
     }
 }
 
+/// An activity's status and how long ago it started (an environment card's
+/// last run or last plan).
+#[component]
+fn LastActivity(a: Activity, clock: ReadSignal<Time>) -> impl IntoView {
+    view! {
+        <StatusBadge status=a.status.clone() />
+        " "
+        <span class="muted">{move || format::relative_time(a.start, clock.get())}</span>
+    }
+}
+
 #[component]
 fn EnvCard(env: Environment) -> impl IntoView {
     let Clock(clock) = expect_context::<Clock>();
@@ -103,31 +114,22 @@ fn EnvCard(env: Environment) -> impl IntoView {
                 <span class=format!("env-kind env-kind--{}", env.kind.label())>{env.kind.label().to_string()}</span>
             </div>
             <div class="env-card__meta">{format!("{} models", env.model_count)}</div>
-            {match last_run {
-                Some(r) => view! {
-                    <div class="env-card__last">
-                        "Last run "
-                        <StatusBadge status=r.status.clone() />
-                        " "
-                        <span class="muted">{move || format::relative_time(r.start, clock.get())}</span>
-                    </div>
+            {match (last_run, last_plan) {
+                (Some(r), _) => view! {
+                    <div class="env-card__last">"Last run " <LastActivity a=r clock=clock /></div>
                 }
                 .into_any(),
                 // An environment only planned so far (a failed first plan,
                 // say): the plan is what there is to see.
-                None => match last_plan {
-                    Some(p) => view! {
-                        <div class="env-card__last">
-                            <span class="muted">"No runs yet; "</span>
-                            "last plan "
-                            <StatusBadge status=p.status.clone() />
-                            " "
-                            <span class="muted">{move || format::relative_time(p.start, clock.get())}</span>
-                        </div>
-                    }
-                    .into_any(),
-                    None => view! { <div class="env-card__last muted">"No runs yet"</div> }.into_any(),
-                },
+                (None, Some(p)) => view! {
+                    <div class="env-card__last">
+                        <span class="muted">"No runs yet; "</span>
+                        "last plan "
+                        <LastActivity a=p clock=clock />
+                    </div>
+                }
+                .into_any(),
+                (None, None) => view! { <div class="env-card__last muted">"No runs yet"</div> }.into_any(),
             }}
         </a>
     }

@@ -87,8 +87,10 @@ const SESSION_POLL_KEY: &str = "runlens.poll";
 /// Resolves the data source: `?dbt=` (a dbt target directory) or the Run
 /// API at `?api=`, else `config.json`'s `api_base`, else `/api`.
 async fn load_api() -> Api {
-    let Some(dbt) = url_override("dbt", SESSION_DBT_KEY) else {
-        return resolve_api().await;
+    let dbt = url_override("dbt", SESSION_DBT_KEY);
+    let timeout_param = url_override("timeout", SESSION_TIMEOUT_KEY);
+    let Some(dbt_base) = dbt.clone() else {
+        return resolve_api(dbt, timeout_param).await;
     };
     // A dbt project is shown as a run page, whose lineage is laid out in
     // the worker: it starts compiling while the artifacts download.
@@ -101,13 +103,12 @@ async fn load_api() -> Api {
     // download while config.json is read (with `?timeout=`'s timeout or the
     // default, as config.json is not known yet). A failure is not kept: the
     // page that needs the data shows it, with a retry.
-    let timeout_param = url_override("timeout", SESSION_TIMEOUT_KEY);
     let early = Api::new(
         String::new(),
-        Some(dbt),
+        Some(dbt_base),
         crate::core::answer::timeout(timeout_param.as_deref(), None),
     );
-    let (api, _) = api::join2(resolve_api(), early.dbt_run()).await;
+    let (api, _) = api::join2(resolve_api(dbt, timeout_param), early.dbt_run()).await;
     api.sharing_dbt_run(&early)
 }
 
@@ -121,10 +122,10 @@ fn warm_up_layout() -> Result<(), leptos::wasm_split::SplitLoaderError> {
     Ok(())
 }
 
-async fn resolve_api() -> Api {
-    let dbt = url_override("dbt", SESSION_DBT_KEY);
+/// The source, from `dbt` and `timeout_param` (read from the URL by
+/// `load_api`), `?api=` and `?poll=`, and `config.json`.
+async fn resolve_api(dbt: Option<String>, timeout_param: Option<String>) -> Api {
     let from_url = url_override("api", SESSION_API_KEY);
-    let timeout_param = url_override("timeout", SESSION_TIMEOUT_KEY);
     let poll_param = url_override("poll", SESSION_POLL_KEY);
     let config = async {
         let resp = gloo_net::http::Request::get("/config.json")
